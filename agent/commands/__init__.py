@@ -1,0 +1,1 @@
+"""One module per `schoolnet` verb; each exposes a click command named ``cli``."""

@@ -1,0 +1,129 @@
+"""`schoolnet config init | check | show`: write, validate and show the agent's config."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import click
+
+from agent.errors import ConfigError, UsageError
+from agent.options import Options
+from agent.paths import CONFIG_TEMPLATE, CRITERIA_DIR, DEFAULT_CONFIG
+
+
+@click.group(name="config")
+def cli() -> None:
+    """Write (`init`), validate (`check`) or show (`show`) the agent's config file."""
+
+
+def _toml_string(value: str) -> str:
+    """Quote ``value`` for the inside of a TOML basic string."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def render_template(*, school_id: str, school_name: str, district_url: str, community: str) -> str:
+    """The commented config template with the given values filled in."""
+    text = CONFIG_TEMPLATE.read_text(encoding="utf-8")
+    for key, value in {
+        "school_id": school_id,
+        "school_name": school_name,
+        "district_url": district_url,
+        "community": community,
+    }.items():
+        text = text.replace("{" + key + "}", _toml_string(value))
+    return text
+
+
+@cli.command("init")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--school-id", default="", help="The school's code as the district knows it.")
+@click.option("--school-name", default="", help="The school's name.")
+@click.option("--district-url", default="", help="The district collector's URL.")
+@click.option("--community", default="public", show_default=True, help="First SNMP v2c community to try.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.pass_obj
+def init(
+    opts: Options,
+    path: str | None,
+    school_id: str,
+    school_name: str,
+    district_url: str,
+    community: str,
+    force: bool,
+) -> None:
+    """Write a commented config template to PATH (default: --config or /etc/schoolnet/agent.toml).
+
+    The file is created with mode 0600 because it holds SNMP credentials and the district token.
+    """
+    target = Path(path or opts.config_path or DEFAULT_CONFIG)
+    if target.exists() and not force:
+        raise UsageError(f"{target}: already exists (use --force to overwrite)")
+    text = render_template(
+        school_id=school_id, school_name=school_name, district_url=district_url, community=community
+    )
+    from agent import config as config_mod
+
+    config_mod.parse(tomllib.loads(text), str(target))  # the template itself must always be valid
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(target, 0o600)
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot write: {exc.strerror}") from None
+    opts.info(opts.text(f"Đã ghi cấu hình mẫu: {target}", f"Wrote config template: {target}"))
+
+
+@cli.command("check")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.pass_obj
+def check(opts: Options, path: str | None) -> None:
+    """Validate a config file (and its criteria profile); one line per problem, exit 2 if any."""
+    from agent import config as config_mod
+
+    target = Path(path or opts.config_path or os.environ.get("SCHOOLNET_CONFIG", DEFAULT_CONFIG))
+    config = config_mod.load(target, required=True)
+    problems = _check_profile(config.agent.criteria_profile)
+    if problems:
+        raise ConfigError(problems[0], problems)
+    if opts.as_json:
+        opts.emit_json({"path": str(target), "valid": True})
+    else:
+        opts.info(opts.text(f"Cấu hình hợp lệ: {target}", f"Config is valid: {target}"))
+
+
+def _check_profile(name: str) -> list[str]:
+    """Validate the criteria profile the config names (when the criteria module is available)."""
+    try:
+        from agent import criteria
+    except ImportError:
+        return []
+    path = Path(name) if Path(name).is_file() else CRITERIA_DIR / f"{name}.toml"
+    return list(criteria.check_file(path))
+
+
+@cli.command("show")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.pass_obj
+def show(opts: Options, path: str | None) -> None:
+    """Print the effective config as JSON, with every secret masked."""
+    from agent import config as config_mod
+
+    target = Path(path) if path else (Path(opts.config_path) if opts.config_path else None)
+    config = config_mod.load(target)
+    data = config.model_dump(mode="json")
+    secrets = set(config.secrets())
+
+    def mask(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: mask(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [mask(v) for v in node]
+        if isinstance(node, str) and node in secrets:
+            return "***"
+        return node
+
+    opts.emit_json(mask(data))

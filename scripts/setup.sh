@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Set up schoolnet-audit on a fresh Debian/Ubuntu machine (as root):
+# system packages, a virtualenv in .venv with the project and its test/district/report extras.
+# Idempotent: safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  iproute2 iputils-ping procps            # network namespaces, veth, tc
+  snmp snmpd                              # net-snmp clients and a real agent for the lab
+  iperf3 nmap iw                          # reference tools (bandwidth, discovery bench), Wi-Fi scans
+  ieee-data                               # the IEEE OUI registry (MAC -> vendor)
+  postgresql                              # district store at scale (tests)
+  chromium poppler-utils fonts-dejavu-core fonts-noto-core  # report/dashboard rendering and checks
+  systemd                                 # systemd-analyze for the unit checks
+)
+
+if [ "$(id -u)" -eq 0 ]; then
+  missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  echo "setup: not root: skipping system packages (${APT_PACKAGES[*]})" >&2
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+echo "setup: ready (.venv/bin/schoolnet)"
