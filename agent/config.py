@@ -153,8 +153,15 @@ class BandwidthServer(_Strict):
     name: str = ""
 
 
+EngineName = Literal["http", "iperf3", "speedtest"]
+
+
+def _default_engines() -> list[EngineName]:
+    return ["http", "speedtest"]
+
+
 class BandwidthConfig(_Strict):
-    engines: list[Literal["http", "iperf3", "speedtest"]] = Field(default_factory=lambda: ["http", "speedtest"])
+    engines: list[EngineName] = Field(default_factory=_default_engines)
     duration_s: Annotated[float, Field(gt=0, le=120)] = 10.0
     streams: Annotated[int, Field(ge=1, le=64)] = 4
     runs: Annotated[int, Field(ge=1, le=10)] = 1

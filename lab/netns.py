@@ -90,7 +90,7 @@ class Namespace:
         """Start a long-running process inside the namespace (its own process group)."""
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - handed to the child
         try:
-            return subprocess.Popen(  # type: ignore[call-overload,no-any-return]
+            return subprocess.Popen(  # type: ignore[call-overload]
                 ["ip", "netns", "exec", self.name, *argv],
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -115,8 +115,27 @@ class Namespace:
 
 def veth(a: Namespace, a_dev: str, b: Namespace, b_dev: str, *, mtu: int = 1500) -> None:
     """Create a veth pair with one end in each namespace (never in the host's namespace)."""
-    run(["ip", "link", "add", a_dev, "netns", a.name, "mtu", str(mtu), "type", "veth",
-         "peer", "name", b_dev, "netns", b.name, "mtu", str(mtu)])
+    run(
+        [
+            "ip",
+            "link",
+            "add",
+            a_dev,
+            "netns",
+            a.name,
+            "mtu",
+            str(mtu),
+            "type",
+            "veth",
+            "peer",
+            "name",
+            b_dev,
+            "netns",
+            b.name,
+            "mtu",
+            str(mtu),
+        ]
+    )
     a.up(a_dev)
     b.up(b_dev)
 
@@ -124,8 +143,27 @@ def veth(a: Namespace, a_dev: str, b: Namespace, b_dev: str, *, mtu: int = 1500)
 def shape(ns: Namespace, dev: str, rate_mbit: float, *, burst: str = "256kb", latency: str = "20ms") -> None:
     """Limit egress of ``dev`` with a token-bucket filter (TCP goodput ~0.956 x rate on veth)."""
     ns.ip("link", "show", dev)
-    run(["tc", "-n", ns.name, "qdisc", "replace", "dev", dev, "root", "handle", "1:",
-         "tbf", "rate", f"{rate_mbit}mbit", "burst", burst, "latency", latency])
+    run(
+        [
+            "tc",
+            "-n",
+            ns.name,
+            "qdisc",
+            "replace",
+            "dev",
+            dev,
+            "root",
+            "handle",
+            "1:",
+            "tbf",
+            "rate",
+            f"{rate_mbit}mbit",
+            "burst",
+            burst,
+            "latency",
+            latency,
+        ]
+    )
 
 
 def unshape(ns: Namespace, dev: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import tomllib
 from pathlib import Path
@@ -60,9 +61,7 @@ def init(
     target = Path(path or opts.config_path or DEFAULT_CONFIG)
     if target.exists() and not force:
         raise UsageError(f"{target}: already exists (use --force to overwrite)")
-    text = render_template(
-        school_id=school_id, school_name=school_name, district_url=district_url, community=community
-    )
+    text = render_template(school_id=school_id, school_name=school_name, district_url=district_url, community=community)
     from agent import config as config_mod
 
     config_mod.parse(tomllib.loads(text), str(target))  # the template itself must always be valid
@@ -84,7 +83,7 @@ def check(opts: Options, path: str | None) -> None:
     """Validate a config file (and its criteria profile); one line per problem, exit 2 if any."""
     from agent import config as config_mod
 
-    target = Path(path or opts.config_path or os.environ.get("SCHOOLNET_CONFIG", DEFAULT_CONFIG))
+    target = Path(path or opts.config_path or os.environ.get("SCHOOLNET_CONFIG") or DEFAULT_CONFIG)
     config = config_mod.load(target, required=True)
     problems = _check_profile(config.agent.criteria_profile)
     if problems:
@@ -98,8 +97,8 @@ def check(opts: Options, path: str | None) -> None:
 def _check_profile(name: str) -> list[str]:
     """Validate the criteria profile the config names (when the criteria module is available)."""
     try:
-        from agent import criteria
-    except ImportError:
+        criteria = importlib.import_module("agent.criteria")
+    except ImportError:  # the assessment module has not landed
         return []
     path = Path(name) if Path(name).is_file() else CRITERIA_DIR / f"{name}.toml"
     return list(criteria.check_file(path))
