@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  iproute2 iputils-ping procps            # network namespaces, veth, tc
+  iproute2 iputils-ping procps python3-venv            # network namespaces, veth, tc
   snmp snmpd                              # net-snmp clients and a real agent for the lab
   iperf3 nmap iw                          # reference tools (bandwidth, discovery bench), Wi-Fi scans
   ieee-data                               # the IEEE OUI registry (MAC -> vendor)
@@ -27,6 +27,14 @@ if [ "$(id -u)" -eq 0 ]; then
   fi
 else
   echo "setup: not root: skipping system packages (${APT_PACKAGES[*]})" >&2
+fi
+
+# snmpsim drops root to `nobody`, so it needs a venv that `nobody` can read (not under /root).
+SNMPSIM_VENV=${SCHOOLNET_SNMPSIM_VENV:-/opt/schoolnet-snmpsim}
+if [ "$(id -u)" -eq 0 ] && [ ! -x "$SNMPSIM_VENV/bin/snmpsim-command-responder" ]; then
+  echo "setup: building the snmpsim venv at $SNMPSIM_VENV"
+  /usr/bin/python3 -m venv "$SNMPSIM_VENV"
+  "$SNMPSIM_VENV/bin/pip" install -q 'snmpsim>=1.2,<2' 'pysmi>=2,<3' 'cryptography>=42'
 fi
 
 PY=${PYTHON:-python3}
