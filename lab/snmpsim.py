@@ -7,6 +7,7 @@ read: ``scripts/setup.sh`` builds one at :data:`SNMPSIM_VENV` from the system Py
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -65,7 +66,19 @@ def wait_ready(host: str, port: int, community: str, timeout: float = 60.0, ns: 
                     pass
         else:
             proc = ns.exec(
-                ["snmpget", "-v2c", "-c", community, "-t", "0.5", "-r", "0", "-On", f"{host}:{port}", "1.3.6.1.2.1.1.2.0"],
+                [
+                    "snmpget",
+                    "-v2c",
+                    "-c",
+                    community,
+                    "-t",
+                    "0.5",
+                    "-r",
+                    "0",
+                    "-On",
+                    f"{host}:{port}",
+                    "1.3.6.1.2.1.1.2.0",
+                ],
                 check=False,
             )
             if proc.returncode == 0:
@@ -121,10 +134,8 @@ class SnmpSim:
         if self.pid is not None:
             stop_pid(self.pid)
             if self._proc is not None:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     self._proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    pass
             self.pid = None
         if self._own_cache and self.cache_dir is not None:
             shutil.rmtree(self.cache_dir, ignore_errors=True)
