@@ -22,6 +22,7 @@ from agent.errors import RuntimeFailure, UsageError
 from lab.netns import Namespace, stop_pid
 
 SNMPSIM_VENV = Path(os.environ.get("SCHOOLNET_SNMPSIM_VENV", "/opt/schoolnet-snmpsim"))
+_SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
 V3_USER = "simulator"  # snmpsim's default USM user: auth MD5 'auctoritas', priv DES 'privatus'
 V3_AUTH_KEY = "auctoritas"
 V3_PRIV_KEY = "privatus"
