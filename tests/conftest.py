@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.lab_fixture"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SCHOOLNET_SHARED", REPO.parent / "shared"))
 RECORDINGS = SHARED / "recordings" / "librenms"
