@@ -113,14 +113,29 @@ class Namespace:
         return [int(p) for p in proc.stdout.split() if p.isdigit()]
 
 
-def veth(a: Namespace, a_dev: str, b: Namespace, b_dev: str, *, mtu: int = 1500) -> None:
-    """Create a veth pair with one end in each namespace (never in the host's namespace)."""
+def veth(
+    a: Namespace,
+    a_dev: str,
+    b: Namespace,
+    b_dev: str,
+    *,
+    mtu: int = 1500,
+    a_mac: str | None = None,
+    b_mac: str | None = None,
+) -> None:
+    """Create a veth pair with one end in each namespace (never in the host's namespace).
+
+    ``a_mac``/``b_mac`` fix the ends' MAC addresses (the lab gives devices their vendor's OUI).
+    """
+    a_addr = ["address", a_mac] if a_mac else []
+    b_addr = ["address", b_mac] if b_mac else []
     run(
         [
             "ip",
             "link",
             "add",
             a_dev,
+            *a_addr,
             "netns",
             a.name,
             "mtu",
@@ -130,6 +145,7 @@ def veth(a: Namespace, a_dev: str, b: Namespace, b_dev: str, *, mtu: int = 1500)
             "peer",
             "name",
             b_dev,
+            *b_addr,
             "netns",
             b.name,
             "mtu",

@@ -1,7 +1,9 @@
 """Start and stop snmpsim (a real SNMP agent simulator) serving ``.snmprec`` recordings over UDP.
 
 snmpsim drops root privileges to ``nobody``, so it must run from a virtualenv that ``nobody`` can
-read: ``scripts/setup.sh`` builds one at :data:`SNMPSIM_VENV` from the system Python. The community
+read: ``scripts/setup.sh`` builds one at :data:`SNMPSIM_VENV` from the system Python. It also binds its UDP
+port *after* dropping privileges, so port 161 inside a namespace needs ``net.ipv4.ip_unprivileged_port_start=0``
+in that namespace (``lab.control`` sets it per device namespace). The community
 (or SNMPv3 context) selects the recording: ``<community>.snmprec`` in the data dir.
 """
 
@@ -130,6 +132,11 @@ class SnmpSim:
                 self.stop()
                 raise
         return self
+
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        """The responder's process handle (None before start / after stop)."""
+        return self._proc
 
     def stop(self) -> None:
         if self.pid is not None:

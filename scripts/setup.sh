@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  iproute2 iputils-ping procps python3-venv            # network namespaces, veth, tc
+  iproute2 iputils-ping procps python3-venv nftables util-linux            # network namespaces, veth, tc
   snmp snmpd                              # net-snmp clients and a real agent for the lab
   iperf3 nmap iw                          # reference tools (bandwidth, discovery bench), Wi-Fi scans
   ieee-data                               # the IEEE OUI registry (MAC -> vendor)
