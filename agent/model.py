@@ -150,6 +150,9 @@ class Radio:
     bssid: str | None = None
     ssid: str | None = None
     basis: tuple[Basis, ...] = ()
+    max_nss: int | None = None
+    widths_mhz: tuple[int, ...] = ()
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,18 @@ class LldpNeighbor:
     capabilities: tuple[str, ...] = ()
     enabled_capabilities: tuple[str, ...] = ()
     local_port_speed_mbps: int | None = None
+
+
+@dataclass(frozen=True)
+class Uplink:
+    """Where a device hangs on the network: the upstream device's port, as LLDP/CDP tables show it."""
+
+    device_ip: str | None = None
+    device_name: str = ""
+    port: str = ""
+    speed_mbps: int | None = None
+    protocol: Literal["lldp", "cdp"] = "lldp"
+    basis: tuple[Basis, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,6 +215,7 @@ class Device:
     parent: str | None = None
     hygiene: tuple[Text, ...] = ()
     errors: tuple[str, ...] = ()
+    uplink: Uplink | None = None
 
 
 # --------------------------------------------------------------------------- Wi-Fi seen over the air
@@ -217,6 +233,12 @@ class AirAccessPoint:
     max_rate_mbps_by_band: dict[str, float] = field(default_factory=dict)
     basis: tuple[Basis, ...] = ()
     warnings: tuple[str, ...] = ()
+    generation: str | None = None
+    dual_band: bool | None = None
+    aggregate_mbps: float | None = None
+    marketing_class: str | None = None
+    model: str | None = None
+    disagreements: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- bandwidth
@@ -306,6 +328,20 @@ class School:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """A criterion as judged in this bundle, copied from the profile so the bundle explains itself."""
+
+    id: str
+    title: Text
+    description: Text | None = None
+    source: str = ""
+    verified: bool = False
+    source_note: str = ""
+    applies_to: str = ""
+    informational: bool = False
+
+
+@dataclass(frozen=True)
 class Signature:
     """Ed25519 signature over the canonical JSON of the bundle without this field."""
 
@@ -335,6 +371,7 @@ class EvidenceBundle:
     warnings: tuple[str, ...] = ()
     schema_version: str = SCHEMA_VERSION
     signature: Signature | None = None
+    criteria: tuple[Criterion, ...] = ()
 
 
 # --------------------------------------------------------------------------- (de)serialisation

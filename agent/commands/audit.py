@@ -1,5 +1,94 @@
-"""`schoolnet audit`: not implemented yet."""
+"""`schoolnet audit`: the whole audit, with a short summary; exit 1 when a criterion fails."""
 
-from agent.commands._pending import pending
+from __future__ import annotations
 
-cli = pending("audit", "Run the whole audit.", "the assessment issue")
+import contextlib
+from pathlib import Path
+
+import click
+
+from agent.errors import EXIT_FAILED_CRITERIA, EXIT_OK
+from agent.options import Options
+
+SYMBOL = {"pass": "✔", "fail": "✘", "unknown": "?", "not_applicable": "–"}
+WORD = {
+    "pass": ("ĐẠT", "PASS"),
+    "fail": ("KHÔNG ĐẠT", "FAIL"),
+    "unknown": ("CHƯA RÕ", "UNKNOWN"),
+    "not_applicable": ("KHÔNG ÁP DỤNG", "N/A"),
+}
+
+
+@click.command(name="audit")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write the run under DIR/<date-time>/ (default: <state_dir>/out).")
+@click.option("--no-upload", is_flag=True, help="Spool the bundle but do not send it now.")
+@click.option("--skip-bandwidth", is_flag=True, help="Do not measure bandwidth.")
+@click.option("--skip-wifi", is_flag=True, help="Do not scan the air for Wi-Fi beacons.")
+@click.option("--skip-discovery", is_flag=True, hidden=True, help="Do not scan the LAN (tests).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "csv", "xlsx"]),
+              help="Reports to write (default: html, pdf, csv). Repeatable.")
+@click.pass_obj
+def cli(opts: Options, out_dir: Path | None, no_upload: bool, skip_bandwidth: bool, skip_wifi: bool,
+        skip_discovery: bool, formats: tuple[str, ...]) -> int:
+    """Discover, inspect, scan Wi-Fi, measure bandwidth, assess, sign, report and upload.
+
+    Writes <out>/<date-time>/ {evidence.json, report.html, report.pdf, inventory.csv}.
+    Exit 0 when no criterion fails, 1 when one does, 2 for a config error, 3 for a runtime failure.
+    """
+    from agent.progress import NullProgress, Progress
+    from agent.run import RunOptions, run_audit
+
+    config = opts.config()
+    progress = NullProgress() if opts.verbosity < 0 else Progress()
+    options = RunOptions(out_dir=out_dir, upload=not no_upload, skip_bandwidth=skip_bandwidth,
+                         skip_wifi=skip_wifi, skip_discovery=skip_discovery,
+                         formats=formats or ("html", "pdf", "csv"), lang=opts.lang)
+    lock: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+    try:
+        from agent.runlock import run_lock
+
+        lock = run_lock(config.agent.state_dir, command="audit")
+    except ImportError:
+        pass
+    with lock:
+        result = run_audit(config, options, progress)
+    bundle = result.bundle
+    if opts.as_json:
+        opts.emit_json({
+            "run_dir": str(result.run_dir), "files": {k: str(v) for k, v in result.files.items()},
+            "bundle_id": bundle.bundle_id, "failed": result.failed, "uploaded": result.uploaded,
+            "findings": [f for f in bundle.findings if f.subject == "school"],
+            "warnings": [*bundle.warnings, *result.warnings],
+        })
+    else:
+        _summary(opts, result)
+    return EXIT_FAILED_CRITERIA if result.failed else EXIT_OK
+
+
+def _summary(opts: Options, result: object) -> None:
+    from agent.run import RunResult
+
+    assert isinstance(result, RunResult)
+    bundle = result.bundle
+    lang = opts.lang
+    titles = {c.id: c.title.get(lang) for c in bundle.criteria}
+    informational = {c.id for c in bundle.criteria if c.informational}
+    opts.info("")
+    opts.info(opts.text(f"Kết quả ({bundle.criteria_profile}):", f"Result ({bundle.criteria_profile}):"))
+    for f in bundle.findings:
+        if f.subject != "school":
+            continue
+        word = WORD[f.status.value][1 if lang == "en" else 0]
+        tag = opts.text(" (khai báo)", " (declared)") if f.declared else ""
+        info = opts.text(" [tham khảo]", " [informational]") if f.criterion_id in informational else ""
+        measured = f" — {f.measured}" if f.measured else ""
+        opts.info(f"  {SYMBOL[f.status.value]} {word:<13} {titles.get(f.criterion_id, f.criterion_id)}{info}"
+                  f"{measured}{tag}")
+    for w in (*bundle.warnings, *result.warnings):
+        opts.info(opts.text("  cảnh báo: ", "  warning: ") + w)
+    opts.info(opts.text(f"Đã ghi: {result.run_dir}", f"Written: {result.run_dir}"))
+    if result.uploaded:
+        opts.info(opts.text(f"Gửi phòng GD: {result.uploaded}", f"District upload: {result.uploaded}"))
+    if result.failed:
+        opts.info(opts.text(f"Không đạt: {', '.join(result.failed)}", f"Failing: {', '.join(result.failed)}"))
