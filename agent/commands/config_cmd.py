@@ -11,7 +11,7 @@ import click
 
 from agent.errors import ConfigError, UsageError
 from agent.options import Options
-from agent.paths import CONFIG_TEMPLATE, CRITERIA_DIR, DEFAULT_CONFIG
+from agent.paths import CONFIG_TEMPLATE, CRITERIA_DIR, DEFAULT_CONFIG, DEFAULT_STATE_DIR
 
 
 @click.group(name="config")
@@ -24,7 +24,9 @@ def _toml_string(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def render_template(*, school_id: str, school_name: str, district_url: str, community: str) -> str:
+def render_template(
+    *, school_id: str, school_name: str, district_url: str, community: str, state_dir: str = str(DEFAULT_STATE_DIR)
+) -> str:
     """The commented config template with the given values filled in."""
     text = CONFIG_TEMPLATE.read_text(encoding="utf-8")
     for key, value in {
@@ -32,6 +34,7 @@ def render_template(*, school_id: str, school_name: str, district_url: str, comm
         "school_name": school_name,
         "district_url": district_url,
         "community": community,
+        "state_dir": state_dir,
     }.items():
         text = text.replace("{" + key + "}", _toml_string(value))
     return text
@@ -43,6 +46,12 @@ def render_template(*, school_id: str, school_name: str, district_url: str, comm
 @click.option("--school-name", default="", help="The school's name.")
 @click.option("--district-url", default="", help="The district collector's URL.")
 @click.option("--community", default="public", show_default=True, help="First SNMP v2c community to try.")
+@click.option(
+    "--state-dir",
+    default=str(DEFAULT_STATE_DIR),
+    show_default=True,
+    help="Where reports, the upload spool and the signing key live.",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_obj
 def init(
@@ -52,19 +61,27 @@ def init(
     school_name: str,
     district_url: str,
     community: str,
+    state_dir: str,
     force: bool,
 ) -> None:
     """Write a commented config template to PATH (default: --config or /etc/schoolnet/agent.toml).
 
     The file is created with mode 0600 because it holds SNMP credentials and the district token.
+    The evidence signing key (Ed25519, mode 0600) is created in the state directory if missing.
     """
     target = Path(path or opts.config_path or DEFAULT_CONFIG)
     if target.exists() and not force:
         raise UsageError(f"{target}: already exists (use --force to overwrite)")
-    text = render_template(school_id=school_id, school_name=school_name, district_url=district_url, community=community)
+    text = render_template(
+        school_id=school_id,
+        school_name=school_name,
+        district_url=district_url,
+        community=community,
+        state_dir=state_dir,
+    )
     from agent import config as config_mod
 
-    config_mod.parse(tomllib.loads(text), str(target))  # the template itself must always be valid
+    config = config_mod.parse(tomllib.loads(text), str(target))  # the template itself must always be valid
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -74,6 +91,16 @@ def init(
     except OSError as exc:
         raise UsageError(f"{target}: cannot write: {exc.strerror}") from None
     opts.info(opts.text(f"Đã ghi cấu hình mẫu: {target}", f"Wrote config template: {target}"))
+    key_path = config.agent.key_path
+    if not key_path.exists():
+        from agent.signing import load_or_create_key
+
+        try:
+            key_path.parent.mkdir(parents=True, exist_ok=True)
+            load_or_create_key(key_path)
+        except OSError as exc:
+            raise UsageError(f"{key_path}: cannot create the signing key: {exc.strerror}") from None
+        opts.info(opts.text(f"Đã tạo khoá ký minh chứng: {key_path}", f"Created the evidence signing key: {key_path}"))
 
 
 @cli.command("check")

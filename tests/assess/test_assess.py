@@ -86,6 +86,10 @@ def test_wave2_unknown_and_per_band_reading() -> None:
     assert std.status == Status.UNKNOWN and "Wave 2" in (std.reason.en if std.reason else "")
     assert std.remedy is not None and "schoolnet wifi" in std.remedy.en
     assert by(findings, "1.2-wifi-rate", ac.ip).status == Status.PASS  # 1267 = AC1300 aggregate
+    computed = replace(ac, radios=(Radio(band_ghz="5", standard="ac", max_rate_mbps=866.7),
+                                   Radio(band_ghz="2.4", standard="n", max_rate_mbps=400.0)))
+    found = assess.assess(lab_inputs(devices=(computed,), air=()), HCMC)
+    assert by(found, "1.2-wifi-rate", ac.ip).status == Status.PASS  # the PHY-table 866.7 is the class's 867
     per_band = HCMC.model_copy(update={"rules": [r.model_copy(update={"reading": "per_band"})
                                                  for r in HCMC.rules if r.id == "1.2-wifi-rate"]})
     f = by(assess.assess(lab_inputs(), per_band), "1.2-wifi-rate", NANOHD.ip)

@@ -41,9 +41,13 @@ def test_unknown_verb_and_bad_option_exit_2() -> None:
 
 def test_init_writes_a_private_valid_config(tmp_path: Path) -> None:
     target = tmp_path / "agent.toml"
-    proc = run("config", "init", str(target), "--school-id", "79000101", "--school-name", 'THCS "Nguyễn Du"')
+    state = tmp_path / "state"
+    proc = run("config", "init", str(target), "--school-id", "79000101", "--school-name", 'THCS "Nguyễn Du"',
+               "--state-dir", str(state))
     assert proc.returncode == 0, proc.stderr
     assert (target.stat().st_mode & 0o777) == 0o600
+    key = state / "signing.key"
+    assert key.is_file() and (key.stat().st_mode & 0o777) == 0o600
     assert 'name = "THCS \\"Nguyễn Du\\""' in target.read_text(encoding="utf-8")
     check = run("config", "check", str(target))
     assert check.returncode == 0, check.stderr
