@@ -1,0 +1,152 @@
+"""The access-point model catalog (config/catalog/access_points.toml): model name -> Wi-Fi capabilities.
+
+Matching is case- and punctuation-blind; the longest catalog name that starts the reported model wins
+("EAP225(EU) v3.0" -> EAP225, "EAP225-Outdoor" -> EAP225-Outdoor). When rows differ by hardware revision and
+the revision is unknown, every candidate row is returned so the verdict can say "unknown" instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from agent.paths import CATALOG_DIR
+
+CATALOG_FILE = CATALOG_DIR / "access_points.toml"
+_REQUIRED = ("id", "vendor", "models", "standard", "bands", "source", "confidence", "verified")
+_REV = re.compile(r"(?:\bhw|\bver(?:sion)?|\bv|\brev)\.?\s*(\d+)(?:\.\d+)?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ApModel:
+    id: str
+    vendor: str
+    models: tuple[str, ...]
+    standard: str
+    bands: tuple[str, ...]
+    source: str
+    confidence: str
+    verified: bool
+    hw: str | None = None
+    wave2: bool | None = None
+    rates: dict[str, float] = field(default_factory=dict)
+    streams: dict[str, int] = field(default_factory=dict)
+    marketing_class: str = ""
+
+    def covers(self, revision: int | None) -> bool:
+        """Whether this row applies to hardware ``revision`` (None = unknown: only rows without ``hw`` apply)."""
+        if self.hw is None:
+            return True
+        if revision is None:
+            return False
+        text = self.hw.strip()
+        if text.endswith("+"):
+            return revision >= int(text[:-1])
+        if "-" in text:
+            low, high = (int(p) for p in text.split("-", 1))
+            return low <= revision <= high
+        return revision == int(text)
+
+
+@dataclass(frozen=True)
+class CatalogMatch:
+    """The rows that fit a reported model; ``row`` is set only when exactly one fits."""
+
+    query: str
+    revision: int | None
+    candidates: tuple[ApModel, ...]
+
+    @property
+    def row(self) -> ApModel | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9+]", "", text.lower())
+
+
+def parse_revision(text: str | None) -> int | None:
+    """Hardware revision from strings like "EAP225(EU) v3.0", "hw 2", "Ver 4"."""
+    if not text:
+        return None
+    match = _REV.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _num(value: object) -> float:
+    if isinstance(value, (int, float)):
+        return float(value)
+    raise ValueError(f"not a number: {value!r}")
+
+
+def _row(raw: dict[str, object], where: str) -> ApModel:
+    missing = [k for k in _REQUIRED if k not in raw]
+    if missing:
+        raise ValueError(f"{where}: missing {', '.join(missing)}")
+    rates = {band: _num(raw[key]) for band, key in (("2.4", "rate_24"), ("5", "rate_5"), ("6", "rate_6")) if key in raw}
+    streams = {band: int(_num(raw[key])) for band, key in (("2.4", "streams_24"), ("5", "streams_5")) if key in raw}
+    wave2 = raw.get("wave2")
+    return ApModel(
+        id=str(raw["id"]),
+        vendor=str(raw["vendor"]),
+        models=tuple(str(m) for m in raw["models"]),  # type: ignore[attr-defined]
+        standard=str(raw["standard"]),
+        bands=tuple(str(b) for b in raw["bands"]),  # type: ignore[attr-defined]
+        source=str(raw["source"]),
+        confidence=str(raw["confidence"]),
+        verified=bool(raw["verified"]),
+        hw=str(raw["hw"]) if "hw" in raw else None,
+        wave2=wave2 if isinstance(wave2, bool) else None,
+        rates=rates,
+        streams=streams,
+        marketing_class=str(raw.get("class", "")),
+    )
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = CATALOG_FILE) -> tuple[ApModel, ...]:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    return tuple(_row(raw, f"{path.name}[ap][{i}]") for i, raw in enumerate(data.get("ap", [])))
+
+
+def _vendor_key(text: str) -> str:
+    words = re.findall(r"[a-z]+", text.lower())
+    return words[0] if words else ""
+
+
+def lookup(
+    model: str | None, revision: int | str | None = None, vendor: str | None = None, path: Path = CATALOG_FILE
+) -> CatalogMatch | None:
+    """Catalog rows for a reported model (None when no row names it, or only rows of another vendor do)."""
+    if not model or not model.strip():
+        return None
+    key = normalise(model)
+    rev = revision if isinstance(revision, int) else parse_revision(revision) or parse_revision(model)
+    best_len, hits = 0, []
+    for row in load(path):
+        for name in row.models:
+            norm = normalise(name)
+            if not norm or not key.startswith(norm):
+                continue
+            rest = key[len(norm) :]
+            # a longer alphanumeric run right after the name means another model (EAP2250 is not EAP225)
+            if rest and rest[0].isdigit():
+                continue
+            if len(norm) > best_len:
+                best_len, hits = len(norm), [row]
+            elif len(norm) == best_len and row not in hits:
+                hits.append(row)
+    if hits and vendor and _vendor_key(vendor):
+        hits = [row for row in hits if _vendor_key(row.vendor) == _vendor_key(vendor)]
+    if not hits:
+        return None
+    fitting = [row for row in hits if row.covers(rev)]
+    if not fitting:
+        if rev is not None:
+            return None  # the catalog knows other revisions of this model, not this one
+        fitting = hits  # revision unknown: every revision row is a candidate
+    return CatalogMatch(query=model, revision=rev, candidates=tuple(fitting))

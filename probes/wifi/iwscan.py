@@ -1,0 +1,326 @@
+"""Parse `iw dev IF scan [dump]` text: the last resort when no raw elements are available.
+
+iw says "Do NOT screenscrape this tool, we don't consider its output stable", so this parser rebuilds the same
+typed capabilities as the raw parser from the fields iw prints (the VHT/HT capability words are printed in
+hex, the MCS maps line by line) and records the iw version. HE is decoded by iw only from v5.16 and EHT from
+v6.17; older versions print those elements as "Unknown IE (255): <hex>", which is parsed here as raw bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field, replace
+
+from probes.wifi.bss import BssObservation
+from probes.wifi.ie import (
+    EhtCapabilities,
+    Elements,
+    HeCapabilities,
+    HtCapabilities,
+    HtOperation,
+    VhtCapabilities,
+    VhtOperation,
+    eht_capabilities,
+    parse_elements,
+)
+
+_BSS = re.compile(r"^BSS ([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5})")
+_STREAM = re.compile(r"^(\d+) streams?: (?:MCS 0-(\d+)|not supported)")
+_HEX = re.compile(r"\(0x([0-9a-fA-F]+)\)")
+_SECTIONS = (
+    "HT capabilities", "HT operation", "VHT capabilities", "VHT operation", "HE capabilities", "HE Operation",
+    "EHT capabilities", "EHT Operation", "WPS",
+)  # fmt: skip
+
+
+@dataclass
+class IwScanResult:
+    observations: list[BssObservation] = field(default_factory=list)
+    iw_version: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def iw_version() -> str | None:
+    """`iw --version` of this machine ("5.19"), or None when iw is missing."""
+    exe = shutil.which("iw")
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=5, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"(\d+\.\d+(?:\.\d+)?)", out)
+    return match.group(1) if match else None
+
+
+def _level(line: str) -> int:
+    lead = line[: len(line) - len(line.lstrip())]
+    return lead.count("\t") if "\t" in lead else len(lead) // 4
+
+
+def _unescape(text: str) -> str:
+    raw = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
+    try:
+        return raw.encode("latin-1").decode("utf-8").replace("\x00", "")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return raw.replace("\x00", "")
+
+
+def _mcs_code(top: str | None, phy: str) -> int:
+    if top is None:
+        return 3
+    table = {"7": 0, "8": 1, "9": 2} if phy == "vht" else {"7": 0, "9": 1, "11": 2}
+    return table.get(top, 3)
+
+
+def _map(streams: dict[int, int]) -> int:
+    value = 0
+    for n in range(8):
+        value |= streams.get(n + 1, 3) << (2 * n)
+    return value
+
+
+class _Block:
+    """Accumulates what one `BSS ...` block says."""
+
+    def __init__(self, bssid: str) -> None:
+        self.bssid = bssid.lower()
+        self.freq: int | None = None
+        self.fields: dict[str, object] = {}
+        self.raw = bytearray()
+        self.ht_info: int | None = None
+        self.ht_nss = 0
+        self.ht_oper: dict[str, str] = {}
+        self.vht_info: int | None = None
+        self.vht_oper: dict[str, str] = {}
+        self.maps: dict[str, dict[int, int]] = {}
+        self.he_mac = b""
+        self.he_phy: bytes | None = None
+        self.he_flags: set[str] = set()
+        self.eht_phy: bytes | None = None
+        self.eht_seen = False
+        self.eht_nss: dict[int, dict[int, int]] = {}
+        self.eht_mcs_raw = b""
+        self.wps: dict[str, str] = {}
+        self.ouis: list[str] = []
+
+    def elements(self, warnings: list[str]) -> Elements:
+        raw = parse_elements(bytes(self.raw)) if self.raw else Elements()
+        warnings += [f"{self.bssid}: {w}" for w in raw.warnings]
+        values: dict[str, object] = {k: v for k, v in self.fields.items()}
+        if self.ht_info is not None:
+            mcs = bytes([0xFF] * self.ht_nss + [0] * (16 - self.ht_nss))
+            values["ht"] = HtCapabilities(info=self.ht_info, rx_mcs=mcs)
+        if self.ht_oper.get("primary channel"):
+            offset = {"above": 1, "below": 3}.get(self.ht_oper.get("secondary channel offset", ""), 0)
+            values["ht_oper"] = HtOperation(
+                int(self.ht_oper["primary channel"]), offset, self.ht_oper.get("STA channel width", "any") == "any"
+            )
+        elif self.ht_oper.get("secondary channel offset"):
+            offset = {"above": 1, "below": 3}.get(self.ht_oper["secondary channel offset"], 0)
+            values["ht_oper"] = HtOperation(0, offset, True)
+        if self.vht_info is not None:
+            values["vht"] = VhtCapabilities(
+                info=self.vht_info,
+                rx_mcs_map=_map(self.maps.get("VHT RX MCS set", {1: 2})),
+                rx_highest=0,
+                tx_mcs_map=_map(self.maps.get("VHT TX MCS set", {})),
+            )
+        width = self.vht_oper.get("channel width", "")
+        if width:
+            values["vht_oper"] = VhtOperation(
+                width=int(width.split()[0]),
+                ccfs0=int(self.vht_oper.get("center freq segment 1", "0") or 0),
+                ccfs1=int(self.vht_oper.get("center freq segment 2", "0") or 0),
+            )
+        he_maps = {k: v for k, v in self.maps.items() if k.startswith("HE RX")}
+        if self.he_phy is not None or he_maps or self.he_flags:
+            phy = bytearray(self.he_phy or bytes(11))
+            for flag, bit in (("HE40/2.4GHz", 0x02), ("HE40/HE80/5GHz", 0x04), ("HE160/5GHz", 0x08)):
+                if flag in self.he_flags:
+                    phy[0] |= bit
+            if "HE160/HE80+80/5GHz" in self.he_flags:
+                phy[0] |= 0x10
+            rx80 = _map(next((v for k, v in he_maps.items() if "<= 80" in k), {}))
+            rx160 = next((v for k, v in he_maps.items() if "160" in k and "80+80" not in k), None)
+            values["he"] = HeCapabilities(
+                mac=self.he_mac or bytes(6),
+                phy=bytes(phy),
+                mcs_80=(rx80, rx80),
+                mcs_160=(_map(rx160), _map(rx160)) if rx160 else None,
+            )
+        elif raw.he is not None:
+            values["he"] = raw.he
+        if self.eht_seen:
+            he = values.get("he")
+            eht = None
+            if self.eht_phy and self.eht_mcs_raw:  # the raw octets iw printed: decode them like a beacon
+                try:
+                    body = bytes(2) + self.eht_phy + self.eht_mcs_raw
+                    eht = eht_capabilities(body, he if isinstance(he, HeCapabilities) else None)
+                except ValueError as exc:
+                    warnings.append(f"{self.bssid}: EHT MCS/NSS unreadable: {exc}")
+            values["eht"] = eht or EhtCapabilities(mac=bytes(2), phy=self.eht_phy or bytes(9), mcs=self.eht_nss)
+        elif raw.eht is not None:
+            values["eht"] = raw.eht
+        for name in ("vendor_vht", "he_oper", "eht_oper", "ap_name"):
+            if getattr(raw, name) is not None and name not in values:
+                values[name] = getattr(raw, name)
+        wps = dict(raw.wps)
+        wps.update(self.wps)
+        ouis = tuple(dict.fromkeys([*self.ouis, *raw.vendor_ouis]))
+        ids = tuple(sorted({*raw.element_ids, *(45,) * bool(self.ht_info is not None), *(191,) * bool(self.vht_info)}))
+        return replace(Elements(), wps=wps, vendor_ouis=ouis, element_ids=ids, **values)  # type: ignore[arg-type]
+
+
+def _hex_bytes(text: str) -> bytes:
+    try:
+        return bytes.fromhex(re.sub(r"[^0-9a-fA-F]", "", text))
+    except ValueError:
+        return b""
+
+
+def _top_level(block: _Block, key: str, value: str) -> None:
+    if key == "freq":
+        with contextlib.suppress(ValueError, IndexError):
+            block.freq = round(float(value.split()[0]))
+    elif key == "SSID":
+        block.fields["ssid"] = _unescape(value.strip())
+    elif key == "DS Parameter set":
+        match = re.search(r"channel (\d+)", value)
+        if match:
+            block.fields["ds_channel"] = int(match.group(1))
+    elif key == "Vendor specific":
+        match = re.match(r"OUI ([0-9a-fA-F:]{8}), data:(.*)", value.strip())
+        if match:
+            oui, data = _hex_bytes(match.group(1)), _hex_bytes(match.group(2))
+            block.ouis.append(match.group(1).lower())
+            body = oui + data
+            if len(body) < 256:
+                block.raw += bytes([221, len(body)]) + body
+    elif key.startswith("Unknown IE") or key.startswith("Unknown Extension ID"):
+        match = re.search(r"\((\d+)\)", key)
+        data = _hex_bytes(value)
+        if match and data:
+            eid = int(match.group(1))
+            body = (bytes([eid]) + data) if key.startswith("Unknown Extension") else data
+            eid = 255 if key.startswith("Unknown Extension") else eid
+            if len(body) < 256:
+                block.raw += bytes([eid, len(body)]) + body
+
+
+def _in_section(block: _Block, section: str, sub: str, text: str) -> None:
+    key, _, value = text.partition(":")
+    key, value = key.strip(" *"), value.strip()
+    if section == "HT capabilities":
+        if key == "Capabilities" and value.startswith("0x"):
+            block.ht_info = int(value, 16)
+        elif "MCS rate indexes supported" in key:
+            tops = [int(x) for x in re.findall(r"\d+", value) if int(x) < 32]
+            block.ht_nss = max(tops) // 8 + 1 if tops else 0
+    elif section == "HT operation":
+        block.ht_oper[key] = value
+    elif section == "VHT operation":
+        block.vht_oper[key] = value
+    elif section == "VHT capabilities":
+        match = _HEX.search(text)
+        if text.startswith("VHT Capabilities") and match:
+            block.vht_info = int(match.group(1), 16)
+    elif section == "HE capabilities":
+        match = _HEX.search(text)
+        if text.startswith("HE MAC Capabilities") and match:
+            block.he_mac = _hex_bytes(match.group(1))[:6]
+        elif text.startswith("HE PHY Capabilities") and match:
+            phy = _hex_bytes(match.group(1))
+            block.he_phy = phy[:11] if len(phy) >= 11 else None
+        elif text in ("HE40/2.4GHz", "HE40/HE80/5GHz", "HE160/5GHz", "HE160/HE80+80/5GHz"):
+            block.he_flags.add(text)
+    elif section == "EHT capabilities":
+        block.eht_seen = True
+        match = _HEX.search(text)
+        if text.startswith("EHT PHY Capabilities") and match:
+            phy = _hex_bytes(match.group(1))
+            block.eht_phy = phy[:9] if len(phy) >= 9 else None
+        elif text.startswith("EHT MCS/NSS") and match:
+            block.eht_mcs_raw = _hex_bytes(match.group(1))
+        # iw 6.x: "EHT bw <= 80 MHz, max NSS for MCS 10-11: Rx=2, Tx=2"; later: "Rx Max NSS for MCS 10-11: 2"
+        old_style = re.match(r"EHT bw (?:<= )?=?\s*(\d+) MHz, max NSS for MCS \d+-(\d+): Rx=(\d+)", text)
+        new_style = re.match(r"Rx Max NSS for MCS \d+-(\d+): (\d+)", text)
+        if old_style:
+            width, top, nss = (int(g) for g in old_style.groups())
+            block.eht_nss.setdefault(max(width, 80), {})[top] = nss
+        elif new_style:
+            width = 320 if "320" in sub else (160 if "160" in sub else 80)
+            block.eht_nss.setdefault(width, {})[int(new_style.group(1))] = int(new_style.group(2))
+    elif section == "WPS":
+        names = {"Manufacturer": "manufacturer", "Model": "model_name", "Model Number": "model_number"}
+        names["Device name"] = "device_name"
+        if key in names and value:
+            block.wps[names[key]] = value
+    streams = _STREAM.match(text)
+    if streams and sub:
+        kind = "vht" if sub.startswith("VHT") else "he"
+        block.maps.setdefault(sub, {})[int(streams.group(1))] = _mcs_code(streams.group(2), kind)
+
+
+def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
+    """Every BSS in `iw dev IF scan` output. ``version`` is the iw that printed it (None = unknown)."""
+    result = IwScanResult(iw_version=version)
+    match = re.search(r"iw version (\d+\.\d+(?:\.\d+)?)", text[:200])
+    if match and version is None:
+        result.iw_version = match.group(1)
+    blocks: list[_Block] = []
+    block: _Block | None = None
+    section, sub = "", ""
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        head = _BSS.match(line)
+        if head:
+            block = _Block(head.group(1))
+            blocks.append(block)
+            section, sub = "", ""
+            continue
+        if block is None:
+            continue
+        level, text_ = _level(line), line.strip()
+        if level <= 1:
+            sub = ""
+            name, _, rest = text_.partition(":")
+            if name in _SECTIONS:
+                section = name
+                if rest.strip():
+                    _in_section(block, section, sub, rest.strip())
+                continue
+            section = ""
+            _top_level(block, name.strip(), rest)
+            continue
+        if text_.endswith(":") or re.match(r"^(?:HE|EHT|VHT) (?:RX|TX)? ?MCS.*(?:set|Map).*$", text_):
+            sub = text_.rstrip(":").strip()
+            if section == "EHT capabilities":
+                block.eht_seen = True
+            if not text_.startswith(("VHT Capabilities", "HE MAC", "HE PHY", "EHT MAC", "EHT PHY", "EHT MCS/NSS")):
+                continue
+            sub = ""
+        if section:
+            _in_section(block, section, sub, text_)
+    for b in blocks:
+        elements = b.elements(result.warnings)
+        result.observations.append(
+            BssObservation(bssid=b.bssid, elements=elements, freq_mhz=b.freq, source="iw", freq_basis="iw")
+        )
+    if not blocks and text.strip():
+        result.warnings.append("no 'BSS xx:xx:xx:xx:xx:xx' block found: not `iw dev IF scan` output")
+    ver = result.iw_version
+    if ver is None:
+        result.warnings.append("iw version unknown: HE (802.11ax) is decoded only by iw >= 5.16, EHT by >= 6.17")
+    else:
+        parts = tuple(int(p) for p in ver.split(".")[:2])
+        if parts < (5, 16):
+            result.warnings.append(f"iw {ver} does not decode HE/EHT; only their raw 'Unknown IE' hex is used")
+        elif parts < (6, 17):
+            result.warnings.append(f"iw {ver} does not decode EHT (802.11be); only raw 'Unknown' hex is used")
+    return result
