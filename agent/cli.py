@@ -78,12 +78,11 @@ def cli(
 
     Exit codes: 0 ok, 1 the audit found failing criteria, 2 usage or config error, 3 runtime failure.
     """
-    ctx.obj = Options(
-        config_path=config_path,
-        as_json=as_json,
-        lang_override=lang,
-        verbosity=-1 if quiet else verbose,
-    )
+    from agent import logs  # standard library only; not reached by `schoolnet --help`
+
+    verbosity = -1 if quiet else verbose
+    logs.setup(verbosity)
+    ctx.obj = Options(config_path=config_path, as_json=as_json, lang_override=lang, verbosity=verbosity)
 
 
 def _error_line(message: str) -> None:

@@ -27,6 +27,9 @@ class Options:
 
             path = Path(self.config_path) if self.config_path else None
             self._config = config_mod.load(path, required=required)
+            from agent import logs
+
+            logs.add_secrets(self._config.secrets())
         return self._config
 
     @property

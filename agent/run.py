@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from agent import __version__, assess, criteria, evidence, signing
+from agent import __version__, assess, criteria, evidence, logs, signing
 from agent.bundle_io import write_bundle
 from agent.config import Config
 from agent.errors import RuntimeFailure
@@ -278,6 +278,7 @@ def run_audit(config: Config, options: RunOptions, progress: Progress | None = N
     key = signing.load_or_create_key(config.agent.key_path)
     started_dt = datetime.now(UTC)
     started_at = started_dt.isoformat(timespec="seconds")
+    logs.set_context(run_id=run_dir_for(Path(""), started_dt).name, school_id=config.school.id or None)
 
     inputs, warnings = collect(config, options, progress)
     findings = assess.assess(inputs, profile)

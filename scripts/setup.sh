@@ -37,7 +37,8 @@ if [ "$(id -u)" -eq 0 ] && [ ! -x "$SNMPSIM_VENV/bin/snmpsim-command-responder" 
   "$SNMPSIM_VENV/bin/pip" install -q 'snmpsim>=1.2,<2' 'pysmi>=2,<3' 'cryptography>=42'
 fi
 
-PY=${PYTHON:-python3}
+# The system Python (not one under /root) so the unprivileged service user can run the installed agent.
+if [ -z "${PYTHON:-}" ] && [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=${PYTHON:-python3}; fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
