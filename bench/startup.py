@@ -30,7 +30,7 @@ def main() -> None:
     schoolnet = [str(exe)] if exe.exists() else [shutil.which("schoolnet") or "schoolnet"]
     baseline = [sys.executable, "-c", "pass"]
     env_note = os.environ.get("PYTHONDONTWRITEBYTECODE")
-    timed(schoolnet + ["--help"])  # warm the bytecode cache once
+    timed([*schoolnet, "--help"])  # warm the bytecode cache once
     base, ours = [], []
     for _ in range(args.runs):
         base.append(timed(baseline))
