@@ -270,7 +270,9 @@ def venv_skip_reason() -> str | None:
 
     if service_python() is None:
         return "no Python of this version that an unprivileged user can execute"
-    if not all(world_reachable(Path(p)) for p in site.getsitepackages()) or not world_reachable(service.PROJECT_ROOT):
+    # Debian's Python lists site dirs that may not exist in a venv (.venv/local/lib/...): only real ones count
+    packages = [Path(p) for p in site.getsitepackages() if Path(p).exists()]
+    if not all(world_reachable(p) for p in packages) or not world_reachable(service.PROJECT_ROOT):
         return "the installation is not readable by other users"
     return None
 
