@@ -52,6 +52,14 @@ def render_template(
     show_default=True,
     help="Where reports, the upload spool and the signing key live.",
 )
+@click.option(
+    "--enroll",
+    "enroll_with",
+    nargs=2,
+    metavar="URL CODE",
+    default=None,
+    help="Enroll with the district at URL using its one-time CODE (stores the upload token in the config).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_obj
 def init(
@@ -62,6 +70,7 @@ def init(
     district_url: str,
     community: str,
     state_dir: str,
+    enroll_with: tuple[str, str] | None,
     force: bool,
 ) -> None:
     """Write a commented config template to PATH (default: --config or /etc/schoolnet/agent.toml).
@@ -71,6 +80,9 @@ def init(
     """
     target = Path(path or opts.config_path or DEFAULT_CONFIG)
     if target.exists() and not force:
+        if enroll_with:  # enroll an existing config without rewriting it
+            _enroll(opts, target, *enroll_with)
+            return
         raise UsageError(f"{target}: already exists (use --force to overwrite)")
     text = render_template(
         school_id=school_id,
@@ -101,6 +113,20 @@ def init(
         except OSError as exc:
             raise UsageError(f"{key_path}: cannot create the signing key: {exc.strerror}") from None
         opts.info(opts.text(f"Đã tạo khoá ký minh chứng: {key_path}", f"Created the evidence signing key: {key_path}"))
+    if enroll_with:
+        _enroll(opts, target, *enroll_with)
+
+
+def _enroll(opts: Options, target: Path, url: str, code: str) -> None:
+    from agent.enroll import enroll
+
+    done = enroll(target, url, code)
+    opts.info(
+        opts.text(
+            f"Đã đăng ký với Phòng tại {done.url}: trường {done.school_id} {done.school_name}".rstrip(),
+            f"Enrolled with the district at {done.url}: school {done.school_id} {done.school_name}".rstrip(),
+        )
+    )
 
 
 @cli.command("check")

@@ -1,0 +1,427 @@
+"""Spool and upload: every bundle is written to the spool first and leaves it only on the district's 2xx.
+
+The spool (``config.agent.spool_path``) holds ``<bundle_id>.json`` (the bundle, written atomically) and,
+once an upload was tried, ``<bundle_id>.state.json`` (attempts, the last error, and whether the district
+refused it for good). :func:`flush` posts each waiting bundle with retries, exponential backoff and jitter;
+a permanent refusal (a 4xx other than 401/408/429) is kept, marked with the district's reason, and not
+retried until named explicitly. :func:`status` lists what is waiting and why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.errors import UsageError
+
+if TYPE_CHECKING:
+    import requests
+
+    from agent.config import Config
+    from agent.model import EvidenceBundle
+    from agent.progress import Progress
+
+BUNDLES_PATH = "/api/v1/bundles"
+TRANSIENT_4XX = frozenset({401, 408, 425, 429})
+_SAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _file_stem(bundle_id: str) -> str:
+    stem = _SAFE.sub("_", bundle_id)[:120]
+    if not stem or stem.startswith("."):
+        stem = "b" + stem
+    return stem
+
+
+def _atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+@dataclass(frozen=True)
+class SpoolEntry:
+    """One bundle waiting in the spool."""
+
+    bundle_id: str
+    path: Path
+    size: int
+    queued_at: str
+    attempts: int = 0
+    last_attempt_at: str | None = None
+    last_error: str | None = None
+    rejected: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.rejected:
+            return "rejected"
+        return "retrying" if self.attempts else "waiting"
+
+    def jsonable(self) -> dict[str, Any]:
+        return {
+            "bundle_id": self.bundle_id,
+            "path": str(self.path),
+            "size": self.size,
+            "queued_at": self.queued_at,
+            "state": self.state,
+            "attempts": self.attempts,
+            "last_attempt_at": self.last_attempt_at,
+            "last_error": self.last_error,
+        }
+
+
+@dataclass
+class FlushResult:
+    sent: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    waiting: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected and not self.waiting
+
+
+class Spool:
+    """The spool directory of one agent."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = Path(directory)
+
+    def bundle_path(self, bundle_id: str) -> Path:
+        return self.dir / f"{_file_stem(bundle_id)}.json"
+
+    def state_path(self, bundle_id: str) -> Path:
+        return self.dir / f"{_file_stem(bundle_id)}.state.json"
+
+    def add(self, data: bytes, bundle_id: str) -> Path:
+        """Write the bundle bytes atomically (an existing identical file is left as is)."""
+        path = self.bundle_path(bundle_id)
+        if path.exists() and path.read_bytes() == data:
+            return path
+        try:
+            _atomic_write(path, data, 0o600)
+        except OSError as exc:
+            raise UsageError(f"{self.dir}: cannot write to the spool: {exc.strerror}") from None
+        self.state_path(bundle_id).unlink(missing_ok=True)
+        return path
+
+    def read_state(self, bundle_id: str) -> dict[str, Any]:
+        try:
+            data = json.loads(self.state_path(bundle_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write_state(self, bundle_id: str, state: dict[str, Any]) -> None:
+        _atomic_write(self.state_path(bundle_id), json.dumps(state, ensure_ascii=False).encode("utf-8"), 0o600)
+
+    def remove(self, bundle_id: str) -> None:
+        self.bundle_path(bundle_id).unlink(missing_ok=True)
+        self.state_path(bundle_id).unlink(missing_ok=True)
+
+    def entries(self) -> list[SpoolEntry]:
+        if not self.dir.is_dir():
+            return []
+        out = []
+        for path in sorted(self.dir.glob("*.json")):
+            if path.name.endswith(".state.json") or path.name.startswith("."):
+                continue
+            bundle_id = _bundle_id_of(path) or path.stem
+            state = self.read_state(bundle_id)
+            stat = path.stat()
+            queued = state.get("queued_at") or datetime.fromtimestamp(stat.st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            out.append(
+                SpoolEntry(
+                    bundle_id=bundle_id,
+                    path=path,
+                    size=stat.st_size,
+                    queued_at=str(queued),
+                    attempts=int(state.get("attempts", 0)),
+                    last_attempt_at=state.get("last_attempt_at"),
+                    last_error=state.get("last_error"),
+                    rejected=bool(state.get("rejected", False)),
+                )
+            )
+        out.sort(key=lambda e: (e.queued_at, e.bundle_id))
+        return out
+
+
+def _bundle_id_of(path: Path) -> str | None:
+    try:
+        doc = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    value = doc.get("bundle_id") if isinstance(doc, dict) else None
+    return str(value) if value else None
+
+
+def spool(config: Config) -> Spool:
+    return Spool(config.agent.spool_path)
+
+
+def spool_bundle(config: Config, bundle: EvidenceBundle | dict[str, Any] | bytes | Path) -> Path:
+    """Put a bundle (model object, document, raw bytes or a file) in the spool before any upload."""
+    from agent.model import EvidenceBundle
+    from agent.signing import canonical
+
+    if isinstance(bundle, Path):
+        try:
+            data = bundle.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{bundle}: cannot read: {exc.strerror}") from None
+    elif isinstance(bundle, bytes):
+        data = bundle
+    elif isinstance(bundle, EvidenceBundle):
+        from agent.model import to_jsonable
+
+        data = canonical(to_jsonable(bundle))
+    else:
+        data = canonical(bundle)
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        raise UsageError(f"{bundle if isinstance(bundle, Path) else 'bundle'}: not JSON") from None
+    if not isinstance(doc, dict) or not doc.get("bundle_id"):
+        raise UsageError(f"{bundle if isinstance(bundle, Path) else 'bundle'}: no bundle_id (not an evidence bundle)")
+    store = spool(config)
+    path = store.add(data, str(doc["bundle_id"]))
+    state = store.read_state(str(doc["bundle_id"]))
+    if "queued_at" not in state:
+        store.write_state(str(doc["bundle_id"]), {**state, "queued_at": _now()})
+    return path
+
+
+def status(config: Config) -> list[SpoolEntry]:
+    """What is waiting in the spool, and why (the last error of each bundle)."""
+    return spool(config).entries()
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def _session(config: Config) -> requests.Session:
+    import requests
+
+    district = config.district
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {district.token}"
+    session.headers["Content-Type"] = "application/json"
+    session.headers["User-Agent"] = "schoolnet-audit-agent"
+    if district.ca_file and not Path(district.ca_file).is_file():
+        raise UsageError(f"district.ca_file: {district.ca_file}: no such file")
+    return session
+
+
+def _transport(config: Config) -> dict[str, Any]:
+    """verify/proxies for each request: passed per call, because requests lets $REQUESTS_CA_BUNDLE and
+    $HTTPS_PROXY override a Session's own settings (psf/requests#3829)."""
+    district = config.district
+    options: dict[str, Any] = {"verify": str(district.ca_file) if district.ca_file else True}
+    if district.proxy:
+        options["proxies"] = {"http": district.proxy, "https": district.proxy}
+    return options
+
+
+def _reason(response: requests.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    text = str(detail) if detail else (response.text or "").strip().splitlines()[0:1]
+    if isinstance(text, list):
+        text = text[0] if text else ""
+    return f"HTTP {response.status_code}: {str(text)[:300] or response.reason}"
+
+
+def _receipt_error(response: requests.Response, bundle_id: str) -> str | None:
+    """A 2xx counts only as the district's receipt for this bundle (not, say, a captive portal's page)."""
+    try:
+        receipt = response.json()
+    except ValueError:
+        receipt = None
+    if isinstance(receipt, dict) and receipt.get("bundle_id") == bundle_id:
+        return None
+    return f"HTTP {response.status_code} but not a receipt for this bundle (a proxy or portal in the way?)"
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter: half the exponential step plus a random share of the other half."""
+    step = min(cap, base * (2 ** max(0, attempt - 1)))
+    return step / 2 + (rng or random).uniform(0, step / 2)
+
+
+class _Stop(Exception):
+    """The district cannot take uploads now (unreachable or token refused): keep the rest for later."""
+
+
+def flush(
+    config: Config,
+    progress: Progress | None = None,
+    bundles: Iterable[str] | None = None,
+    *,
+    base_delay: float = 1.0,
+    max_delay: float = 60.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> FlushResult:
+    """Post every waiting bundle (or only ``bundles``, by id, including rejected ones) to the district."""
+    import requests
+
+    district = config.district
+    if not district.url:
+        raise UsageError("district.url is not set (enroll with `schoolnet config init --enroll URL CODE`)")
+    if not district.token:
+        raise UsageError("district.token is not set (enroll with `schoolnet config init --enroll URL CODE`)")
+    store = spool(config)
+    entries = store.entries()
+    if bundles is not None:
+        wanted = list(bundles)
+        known = {e.bundle_id for e in entries}
+        missing = [b for b in wanted if b not in known]
+        if missing:
+            raise UsageError(f"bundle {missing[0]!r} is not in the spool ({store.dir})")
+        entries = [e for e in entries if e.bundle_id in wanted]
+    else:
+        entries = [e for e in entries if not e.rejected]
+    result = FlushResult()
+    if progress:
+        progress.start("upload", total=len(entries))
+    session = _session(config)
+    transport = _transport(config)
+    url = district.url + BUNDLES_PATH
+    timeout = (min(10.0, district.timeout_s), district.timeout_s)
+    stopped: str | None = None
+    try:
+        for entry in entries:
+            if stopped:
+                result.waiting.append((entry.bundle_id, stopped))
+                continue
+            try:
+                outcome = _send_one(
+                    session, url, timeout, store, entry, district.max_attempts, base_delay, max_delay, sleep, transport
+                )
+            except _Stop as exc:
+                stopped = str(exc)
+                result.waiting.append((entry.bundle_id, stopped))
+                continue
+            if outcome is None:
+                result.sent.append(entry.bundle_id)
+            else:
+                result.rejected.append((entry.bundle_id, outcome))
+            if progress:
+                progress.advance(note=entry.bundle_id)
+    except requests.exceptions.InvalidURL as exc:
+        raise UsageError(f"district.url: {exc}") from None
+    finally:
+        session.close()
+        if progress:
+            progress.done(f"{len(result.sent)} sent, {len(result.rejected)} rejected, {len(result.waiting)} waiting")
+    return result
+
+
+def _send_one(
+    session: requests.Session,
+    url: str,
+    timeout: tuple[float, float],
+    store: Spool,
+    entry: SpoolEntry,
+    max_attempts: int,
+    base_delay: float,
+    max_delay: float,
+    sleep: Callable[[float], None],
+    transport: dict[str, Any],
+) -> str | None:
+    """None when the district acknowledged the bundle; the reason when it refused it for good."""
+    import requests
+
+    try:
+        data = entry.path.read_bytes()
+    except FileNotFoundError:  # sent by a concurrent flush
+        return None
+    state = store.read_state(entry.bundle_id)
+    state.setdefault("queued_at", entry.queued_at)
+    for attempt in range(1, max_attempts + 1):
+        response = None
+        try:
+            response = session.post(url, data=data, timeout=timeout, **transport)
+            error = _receipt_error(response, entry.bundle_id) if response.status_code < 300 else _reason(response)
+        except requests.exceptions.SSLError as exc:
+            error = f"TLS: {_short(exc)}"
+        except requests.exceptions.ProxyError as exc:
+            error = f"proxy: {_short(exc)}"
+        except requests.exceptions.Timeout:
+            error = f"timed out after {timeout[1]:g} s"
+        except requests.exceptions.ConnectionError as exc:
+            error = f"cannot connect: {_short(exc)}"
+        except requests.exceptions.RequestException as exc:
+            error = f"{type(exc).__name__}: {_short(exc)}"
+        state["attempts"] = int(state.get("attempts", 0)) + 1
+        state["last_attempt_at"] = _now()
+        if error is None:
+            store.remove(entry.bundle_id)
+            return None
+        state["last_error"] = error
+        code = response.status_code if response is not None else None
+        if code is not None and 400 <= code < 500 and code not in TRANSIENT_4XX:
+            state["rejected"] = True
+            store.write_state(entry.bundle_id, state)
+            return error
+        state["rejected"] = False
+        store.write_state(entry.bundle_id, state)
+        if code == 401:
+            raise _Stop(f"{error} (enroll again: `schoolnet config init --enroll URL CODE`)")
+        if attempt == max_attempts:
+            raise _Stop(error)
+        delay = _retry_after(response)
+        sleep(min(max_delay, delay) if delay is not None else backoff_delay(attempt, base_delay, max_delay))
+    raise _Stop("no attempt made")
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    match = re.search(
+        r"\[Errno -?\d+\] ([^')\]]+)|(Connection refused|Connection reset by peer|Remote end closed connection)", text
+    )
+    if match:
+        return (match.group(1) or match.group(2)).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -1,0 +1,205 @@
+"""Benchmark the district collector: signed ~50 KB uploads from N concurrent agents, and the dashboard.
+
+For each database (a temporary SQLite file; a throwaway PostgreSQL cluster when the binaries are here) it
+starts `schoolnet-district serve` on 127.0.0.1, enrolls N schools, and has N agent threads post pre-signed
+bundles as fast as the server answers. It prints uploads per second and p50/p99 latency, then seeds 2,000
+schools and times the dashboard page. Goals on a 2-core machine: >= 200 uploads/s, p99 <= 250 ms,
+dashboard <= 1 s.
+
+Usage: python -m bench.district_ingest [--agents 8] [--uploads 1000] [--workers 2] [--db sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# run as a script, bench/ would come first on sys.path and its modules (bench/inspect.py) shadow the stdlib
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
+sys.path.insert(0, str(REPO))
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import http.client  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+from tests.district import pg  # noqa: E402
+from tests.district.bundles import make_bundle  # noqa: E402
+from tests.district.conftest import STAFF_PASSWORD, STAFF_USER, Server, start_server  # noqa: E402
+
+CRITERIA = ("1.2-router", "1.2-switch", "1.2-wifi-standard", "1.2-internet", "1.2-security")
+GOAL_RATE, GOAL_P99_MS, GOAL_DASHBOARD_S = 200.0, 250.0, 1.0
+
+
+def _agent(port: int, token: str, bodies: list[bytes], latencies: list[float], errors: list[str]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    for body in bodies:
+        start = time.perf_counter()
+        try:
+            conn.request("POST", "/api/v1/bundles", body=body, headers=headers)
+            answer = conn.getresponse()
+            answer.read()
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(type(exc).__name__)
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            continue
+        latencies.append(time.perf_counter() - start)
+        if answer.status != 201:
+            errors.append(f"HTTP {answer.status}")
+    conn.close()
+
+
+def ingest(server: Server, agents: int, uploads: int, devices: int) -> dict[str, float]:
+    per_agent = max(1, uploads // agents)
+    plan = []
+    for a in range(agents):
+        token, key = server.enroll(f"BENCH-{a:03d}")
+        bodies = [
+            json.dumps(make_bundle(f"BENCH-{a:03d}", key=key, devices=devices), ensure_ascii=False).encode()
+            for _ in range(per_agent)
+        ]
+        plan.append((token, bodies))
+    size = statistics.mean(len(b) for _, bodies in plan for b in bodies)
+    latencies: list[float] = []
+    errors: list[str] = []
+    threads = [
+        threading.Thread(target=_agent, args=(server.port, token, bodies, latencies, errors)) for token, bodies in plan
+    ]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    lat = sorted(latencies)
+    return {
+        "uploads": len(lat),
+        "errors": len(errors),
+        "size_kb": size / 1024,
+        "rate": len(lat) / wall,
+        "p50_ms": lat[len(lat) // 2] * 1000,
+        "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000,
+    }
+
+
+def seed_schools(db: str, count: int) -> None:
+    """``count`` schools with a latest summary each (as if each had uploaded), written straight to the store."""
+    from sqlalchemy import insert
+
+    from district.db import School, make_engine, utcnow
+    from district.settings import normalise_url
+    from district.summary import summarise
+
+    engine = make_engine(normalise_url(db))
+    now = utcnow()
+    statuses = ("pass", "fail", "unknown")
+    rows = []
+    for i in range(count):
+        doc = {
+            "findings": [{"criterion_id": cid, "status": statuses[(i + n) % 3]} for n, cid in enumerate(CRITERIA)],
+            "measurements": [{"direction": "download", "mbps": 100.0 + i % 900}],
+            "devices": [{"role": "switch"}] * (i % 20),
+            "finished_at": "2026-11-20T08:30:00Z",
+        }
+        rows.append(
+            {
+                "id": f"DASH-{i:05d}",
+                "name": f"Trường số {i}",
+                "ward": f"Phường {i % 40 + 1}",
+                "district": "",
+                "created_at": now,
+                "last_upload_at": now,
+                "latest_bundle_id": f"b-{i}",
+                "latest_finished_at": "2026-11-20T08:30:00Z",
+                "latest_summary": json.dumps(summarise(doc), ensure_ascii=False),
+                "bundle_count": 1,
+            }
+        )
+    with engine.begin() as conn:
+        conn.execute(insert(School), rows)
+    engine.dispose()
+
+
+def dashboard_time(server: Server, count: int, runs: int = 5) -> tuple[float, int]:
+    import httpx
+
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        client.post("/login", data={"username": STAFF_USER, "password": STAFF_PASSWORD})
+        client.get("/dashboard")  # warm up
+        times = []
+        size = 0
+        for _ in range(runs):
+            start = time.perf_counter()
+            page = client.get("/dashboard")
+            times.append(time.perf_counter() - start)
+            size = len(page.content)
+            assert page.status_code == 200 and f"DASH-{count - 1:05d}" in page.text
+    return statistics.median(times), size
+
+
+@contextlib.contextmanager
+def database(kind: str, tmp: Path) -> Iterator[str | None]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp}/bench.db"
+        return
+    reason = pg.unavailable_reason()
+    if reason:
+        print(f"postgresql: skipped ({reason})")
+        yield None
+        return
+    with pg.throwaway_cluster("bench") as url:
+        yield url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agents", type=int, default=8, help="concurrent agents (default 8)")
+    parser.add_argument("--uploads", type=int, default=1000, help="uploads per database (default 1000)")
+    parser.add_argument("--devices", type=int, default=32, help="devices per bundle (32 ~ 50 KB)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="server processes (default: 1 on SQLite, 2 on PostgreSQL, as docs/district.md advises)",
+    )
+    parser.add_argument("--schools", type=int, default=2000, help="schools on the dashboard (default 2000)")
+    parser.add_argument("--db", default="sqlite,postgresql", help="databases to try (default sqlite,postgresql)")
+    args = parser.parse_args()
+    for kind in args.db.split(","):
+        with tempfile.TemporaryDirectory(prefix="sndi-bench-") as tmp, database(kind, Path(tmp)) as url:
+            if url is None:
+                continue
+            workers = args.workers or (1 if kind == "sqlite" else 2)
+            server = start_server(url, "--workers", str(workers))
+            try:
+                r = ingest(server, args.agents, args.uploads, args.devices)
+                ok = r["rate"] >= GOAL_RATE and r["p99_ms"] <= GOAL_P99_MS
+                print(
+                    f"{kind:10s} ingest: {r['uploads']:.0f} uploads of {r['size_kb']:.0f} KB from {args.agents} agents "
+                    f"({workers} server process(es), load average {os.getloadavg()[0]:.1f}): "
+                    f"{r['rate']:.0f} uploads/s, p50 {r['p50_ms']:.0f} ms, "
+                    f"p99 {r['p99_ms']:.0f} ms, errors {r['errors']:.0f}  "
+                    f"[goal >= {GOAL_RATE:.0f}/s, p99 <= {GOAL_P99_MS:.0f} ms: {'met' if ok else 'NOT met'}]"
+                )
+                seed_schools(url, args.schools)
+                median, size = dashboard_time(server, args.schools)
+                print(
+                    f"{kind:10s} dashboard with {args.schools} schools: median {median * 1000:.0f} ms, "
+                    f"{size / 1024:.0f} KB  [goal <= {GOAL_DASHBOARD_S:.0f} s: "
+                    f"{'met' if median <= GOAL_DASHBOARD_S else 'NOT met'}]"
+                )
+            finally:
+                server.stop()
+
+
+if __name__ == "__main__":
+    main()

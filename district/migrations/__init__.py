@@ -1,0 +1,1 @@
+"""Alembic migrations of the district store (run with `schoolnet-district migrate`)."""
