@@ -2,8 +2,7 @@
 10 Gbit/s and unshaped; the median of N runs each, printed as ratios to iperf3, plus client CPU per Gbit/s.
 
 Run as root from the repository root:  /work/.venv/bin/python -m bench.bandwidth [--runs 3] [--duration 3]
-(about 6-8 minutes with the defaults). Run it as a module: bench/inspect.py would shadow the standard library
-if bench/ came first on sys.path. Namespaces snbws*/snbwc*, 10.71.0.0/24; everything is removed afterwards.
+(about 6-8 minutes with the defaults). Namespaces snbws*/snbwc*, 10.71.0.0/24; everything is removed afterwards.
 """
 
 from __future__ import annotations

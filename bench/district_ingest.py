@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# run as a script, bench/ would come first on sys.path and its modules (bench/inspect.py) shadow the stdlib
+# run as a script, bench/ would come first on sys.path; keep the repository root there instead
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO))

@@ -31,6 +31,11 @@ def parse_value(tag: str, value: str) -> Value:
             return int(value)
         except ValueError:
             return None
+    if base == "64x":  # IpAddress written as hex
+        try:
+            return ".".join(str(b) for b in bytes.fromhex(value))
+        except ValueError:
+            return None
     if base == "4x":
         try:
             return _clean_text(bytes.fromhex(value))
