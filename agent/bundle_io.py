@@ -7,8 +7,6 @@ A file written here is the canonical JSON of the whole bundle (see :mod:`agent.s
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,27 +14,14 @@ from pydantic import ValidationError
 
 from agent import schema
 from agent.errors import UsageError
+from agent.files import atomic_write
 from agent.model import EvidenceBundle, from_jsonable, to_jsonable
 from agent.signing import canonical
 
 
 def write_bundle(path: Path, bundle: EvidenceBundle) -> Path:
     """Write ``bundle`` to ``path`` atomically (temp file, fsync, rename); mode 0644 (no secrets inside)."""
-    path = Path(path)
-    data = canonical(to_jsonable(bundle))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(Path(path), canonical(to_jsonable(bundle)), mode=0o644)
 
 
 def read_document(path: Path) -> dict[str, Any]:

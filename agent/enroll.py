@@ -6,15 +6,14 @@ stays mode 0600; comments and layout of the file are kept.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agent.errors import RuntimeFailure, UsageError
+from agent.files import atomic_write
 
 ENROLL_PATH = "/api/v1/enroll"
 
@@ -54,20 +53,6 @@ def set_toml_value(text: str, table: str, key: str, value: str) -> str:
             return "".join(lines)
     lines.insert(start + 1, f"{key} = {rendered}\n")
     return "".join(lines)
-
-
-def _write_private(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _post(config: Any, url: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -133,5 +118,5 @@ def enroll(config_path: Path, url: str, code: str) -> Enrollment:
     if written.get("district", {}).get("token") != body["token"]:
         raise RuntimeFailure(f"{config_path}: could not record the token in the config file")
     config_mod.parse(written, str(config_path))
-    _write_private(config_path, text)
+    atomic_write(config_path, text.encode("utf-8"), mode=0o600)
     return Enrollment(str(body["school_id"]), str(body.get("name", "")), str(body.get("key_id", "")), url)

@@ -10,10 +10,8 @@ retried until named explicitly. :func:`status` lists what is waiting and why.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.errors import UsageError
+from agent.files import atomic_write
 
 if TYPE_CHECKING:
     import requests
@@ -44,29 +43,6 @@ def _file_stem(bundle_id: str) -> str:
     if not stem or stem.startswith("."):
         stem = "b" + stem
     return stem
-
-
-def _atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
 
 
 @dataclass(frozen=True)
@@ -130,7 +106,7 @@ class Spool:
         if path.exists() and path.read_bytes() == data:
             return path
         try:
-            _atomic_write(path, data, 0o600)
+            atomic_write(path, data, 0o600)
         except OSError as exc:
             raise UsageError(f"{self.dir}: cannot write to the spool: {exc.strerror}") from None
         self.state_path(bundle_id).unlink(missing_ok=True)
@@ -144,7 +120,7 @@ class Spool:
         return data if isinstance(data, dict) else {}
 
     def write_state(self, bundle_id: str, state: dict[str, Any]) -> None:
-        _atomic_write(self.state_path(bundle_id), json.dumps(state, ensure_ascii=False).encode("utf-8"), 0o600)
+        atomic_write(self.state_path(bundle_id), json.dumps(state, ensure_ascii=False).encode("utf-8"), 0o600)
 
     def remove(self, bundle_id: str) -> None:
         self.bundle_path(bundle_id).unlink(missing_ok=True)

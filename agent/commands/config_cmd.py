@@ -94,12 +94,10 @@ def init(
     from agent import config as config_mod
 
     config = config_mod.parse(tomllib.loads(text), str(target))  # the template itself must always be valid
+    from agent.files import atomic_write
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(target, 0o600)
+        atomic_write(target, text.encode("utf-8"), mode=0o600)
     except OSError as exc:
         raise UsageError(f"{target}: cannot write: {exc.strerror}") from None
     opts.info(opts.text(f"Đã ghi cấu hình mẫu: {target}", f"Wrote config template: {target}"))
