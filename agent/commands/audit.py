@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from agent.errors import EXIT_FAILED_CRITERIA, EXIT_OK
+from agent.model import Device
 from agent.options import Options
 
 SYMBOL = {"pass": "✔", "fail": "✘", "unknown": "?", "not_applicable": "–"}
@@ -58,12 +59,25 @@ def cli(opts: Options, out_dir: Path | None, no_upload: bool, skip_bandwidth: bo
         opts.emit_json({
             "run_dir": str(result.run_dir), "files": {k: str(v) for k, v in result.files.items()},
             "bundle_id": bundle.bundle_id, "failed": result.failed, "uploaded": result.uploaded,
+            "devices": [_device_row(d) for d in bundle.devices],
             "findings": [f for f in bundle.findings if f.subject == "school"],
             "warnings": [*bundle.warnings, *result.warnings],
         })
     else:
         _summary(opts, result)
     return EXIT_FAILED_CRITERIA if result.failed else EXIT_OK
+
+
+def _device_row(device: Device) -> dict[str, object]:
+    """The few fields of a device a person scans first (the bundle has everything)."""
+    return {
+        "ip": device.ip,
+        "role": device.role.value,
+        "vendor": device.vendor,
+        "model": device.model,
+        "max_port_speed_mbps": device.max_port_speed_mbps,
+        "snmp_status": device.snmp_status,
+    }
 
 
 def _summary(opts: Options, result: object) -> None:
@@ -74,6 +88,13 @@ def _summary(opts: Options, result: object) -> None:
     lang = opts.lang
     titles = {c.id: c.title.get(lang) for c in bundle.criteria}
     informational = {c.id for c in bundle.criteria if c.informational}
+    opts.info("")
+    opts.info(opts.text(f"Thiết bị ({len(bundle.devices)}):", f"Devices ({len(bundle.devices)}):"))
+    for d in bundle.devices:
+        row = _device_row(d)
+        speed = f"{row['max_port_speed_mbps']} Mbit/s" if row["max_port_speed_mbps"] else "-"
+        opts.info(f"  {d.ip:<15} {row['role']:<19} {row['vendor'] or '-':<12} {row['model'] or '-':<24} {speed:>12}"
+                  f"  SNMP {d.snmp_status}")
     opts.info("")
     opts.info(opts.text(f"Kết quả ({bundle.criteria_profile}):", f"Result ({bundle.criteria_profile}):"))
     for f in bundle.findings:
