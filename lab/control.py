@@ -3,9 +3,12 @@
 ``up`` builds the namespaces of :class:`lab.topology.Topology` (a bridge in ``<prefix>-lan``, one namespace
 per host, a NAT router with a tbf-shaped uplink to ``<prefix>-isp``), starts one snmpsim responder per
 simulated device, a real net-snmp ``snmpd`` on the server and the ISP's services, waits until every SNMP
-agent answers from the agent's namespace, and writes the agent's config for the lab. Everything it creates
-is recorded in the state file first (:mod:`lab.state`); ``down`` removes what the state file lists plus any
-namespace with one of the instance's exact names.
+agent answers from the agent's namespace, and writes the agent's config for the lab. For the speedtest.net
+stand-in it makes a lab CA and server certificate (:mod:`lab.tls`) and resolves the speedtest.net names to the
+ISP inside the agent namespace only (``/etc/netns/<prefix>-agent/hosts``); commands run in the agent namespace
+through :meth:`Lab.exec_in` or :attr:`Lab.agent_env` trust that CA. Everything it creates is recorded in the
+state file first (:mod:`lab.state`); ``down`` removes what the state file lists plus any namespace (and
+/etc/netns directory) with one of the instance's exact names.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from typing import Any
 
 from agent.errors import RuntimeFailure, UsageError
 from lab import services as services_mod
-from lab.netns import Namespace, existing_namespaces, require_root, run, shape, veth
+from lab.netns import NETNS_ETC, Namespace, existing_namespaces, require_root, run, shape, veth
 from lab.snmpsim import SNMPSIM_VENV, V3_AUTH_KEY, V3_PRIV_KEY, V3_USER, SnmpSim, wait_ready
 from lab.state import RUN_ROOT, LabState, all_states, global_lock, load, proc_start_time, state_path
+from lab.tls import SPEEDTEST_HOSTS, ca_env, make_ca
 from lab.topology import COMMUNITY, Node, Topology
 
 SNMPD_USER = "auditor"
@@ -129,6 +133,16 @@ class Lab:
     def services(self) -> dict[str, dict[str, Any]]:
         return self.state.services
 
+    @property
+    def ca_path(self) -> Path:
+        """The lab CA that signed the speedtest.net stand-in's certificate."""
+        return services_mod.tls_paths(self.run_dir)[0]
+
+    @property
+    def agent_env(self) -> dict[str, str]:
+        """Environment for processes run in the agent namespace: trust the lab CA (that process only)."""
+        return ca_env(self.ca_path) if self.ca_path.exists() else {}
+
     def ns_of(self, node: str) -> str:
         """A role (``agent``, ``isp``, ``x101``) or a namespace name of this lab -> the namespace name."""
         if node == "isp":
@@ -145,8 +159,10 @@ class Lab:
     def exec_in(
         self, node: str, argv: Sequence[str], *, check: bool = False, timeout: float = 120.0
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``argv`` inside a node's namespace (captured text output)."""
-        return Namespace(self.ns_of(node)).exec(argv, check=check, timeout=timeout)
+        """Run ``argv`` inside a node's namespace (captured text output; in the agent's, trusting the lab CA)."""
+        ns = self.ns_of(node)
+        env = self.agent_env if ns == self.agent_ns else None
+        return Namespace(ns).exec(argv, check=check, timeout=timeout, env=env)
 
     def down(self) -> dict[str, Any]:
         return down(self.prefix, handles=self.handles)
@@ -230,6 +246,29 @@ def _build_network(topo: Topology, state: LabState, step: Step) -> None:
     )
     shape(router, "wan0", topo.uplink_mbit)  # upload: school -> ISP
     shape(isp, "eth0", topo.uplink_mbit)  # download: ISP -> school
+
+
+def _prepare_standin(topo: Topology, state: LabState, run_dir: Path, step: Step) -> None:
+    """The speedtest.net stand-in's certificate (lab CA) and the agent namespace's hosts file naming the ISP."""
+    step("lab CA, speedtest.net names in the agent namespace")
+    ca, _, _ = services_mod.tls_paths(run_dir)
+    make_ca(ca.parent, SPEEDTEST_HOSTS)
+    agent = Namespace(topo.agent_ns)
+    state.add_etc_dir(str(agent.etc_dir))  # recorded before it is written
+    agent.write_hosts({host: topo.isp_ip for host in SPEEDTEST_HOSTS})
+
+
+def _remove_etc_dirs(topo: Topology, recorded: list[str], names: list[str]) -> list[str]:
+    """Remove this instance's /etc/netns/<ns> directories: the recorded ones and any with one of its names."""
+    candidates = {Path(p).name for p in recorded} | set(names)
+    if NETNS_ETC.is_dir():
+        candidates |= {d.name for d in NETNS_ETC.iterdir()}
+    removed = []
+    for name in sorted(n for n in candidates if topo.owns_namespace(n)):
+        ns = Namespace(name)
+        if ns.remove_etc():
+            removed.append(str(ns.etc_dir))
+    return removed
 
 
 def _mac_plus(mac: str, n: int) -> str:
@@ -382,7 +421,7 @@ def lab_config(topo: Topology, run_dir: Path) -> dict[str, Any]:
             ]
         },
         "bandwidth": {
-            "engines": ["http"],
+            "engines": ["http", "speedtest"],
             "duration_s": 5.0,
             "streams": 4,
             "servers": [{"engine": "http", "url": topo.speed_url, "name": "ISP (lab)"}],
@@ -446,6 +485,7 @@ def up(
             else:
                 _start_snmpd(lab, node)
         if start_services:
+            _prepare_standin(topo, state, run_dir, step)
             for svc in services_mod.services(topo, run_dir):
                 step(f"ISP service {svc.name}")
                 state.services[svc.name] = services_mod.start(svc, _recorder(lab))
@@ -545,13 +585,19 @@ def down(prefix: str, *, handles: dict[int, subprocess.Popen[bytes]] | None = No
             killed += terminate([(pid, proc_start_time(pid)) for pid in ns.pids()], handles)
             ns.delete()
             removed.append(name)
+        etc_removed = _remove_etc_dirs(topo, state.etc_dirs if state else [], names)
         run_dir = RUN_ROOT / prefix
         if run_dir.is_dir():
             shutil.rmtree(run_dir, ignore_errors=True)
     left = [n for n in existing_namespaces() if n in names]
     if left:
         raise RuntimeFailure(f"could not remove namespaces: {', '.join(left)}")
-    return {"prefix": prefix, "namespaces_removed": removed, "pids_stopped": sorted(set(killed))}
+    return {
+        "prefix": prefix,
+        "namespaces_removed": removed,
+        "etc_removed": etc_removed,
+        "pids_stopped": sorted(set(killed)),
+    }
 
 
 # ------------------------------------------------------------------------------------------------
@@ -577,6 +623,7 @@ def status(prefix: str | None = None) -> list[dict[str, Any]]:
                 "namespaces": [{"name": n, "present": n in present} for n in st.namespaces],
                 "processes": [{"name": p.name, "pid": p.pid, "ns": p.ns, "alive": p.alive()} for p in st.processes],
                 "services": {k: {kk: vv for kk, vv in v.items() if kk != "argv"} for k, v in st.services.items()},
+                "etc_dirs": [{"path": d, "present": Path(d).exists()} for d in st.etc_dirs],
             }
         )
     known = {s.prefix for s in states}

@@ -1,14 +1,17 @@
 """`schoolnet lab demo`: bring the lab up, run the agent from the agent's namespace, show what it got, tear down.
 
 The agent runs exactly as on a school PC: ``ip netns exec <prefix>-agent <venv>/bin/schoolnet --config
-<lab config> --json <verb>``. The full audit runs when the audit verb exists; otherwise the verbs that do
-exist (discover, speed) run one by one, and a verb that has not landed is reported as such, never faked.
+<lab config> --json <verb>``, with the lab CA in that process's environment (``SSL_CERT_FILE`` /
+``REQUESTS_CA_BUNDLE``) so speedtest-cli reaches the speedtest.net stand-in over verified HTTPS. The full
+audit runs when the audit verb exists; otherwise the verbs that do exist (discover, speed) run one by one, and a
+verb that has not landed is reported as such, never faked.
 The lab is always taken down, also on an error or Ctrl-C.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -71,7 +74,9 @@ def run_verb(lab: Lab, verb: str, args: list[str], timeout: float, lang: str) ->
     ]
     started = time.monotonic()
     try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, check=False, env={**os.environ, **lab.agent_env}
+        )
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         err = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else (exc.stderr or "")
@@ -120,9 +125,10 @@ def summarise(data: Any, raw: str) -> list[str]:
             )
         elif "engine" in item:
             mbps = item.get("mbps")
+            flag = f"  [{item['limited_by']}]" if item.get("limited_by") else ""
             lines.append(
                 f"{item['engine']:<10} {_fmt(item.get('direction')):<9} "
-                f"{'-' if mbps is None else f'{mbps:.0f}'} Mbit/s  {_fmt(item.get('error'))}"
+                f"{'-' if mbps is None else f'{mbps:.0f}'} Mbit/s{flag}  {_fmt(item.get('error'))}"
             )
         else:
             lines.append(json.dumps(item, ensure_ascii=False)[:160])
@@ -166,10 +172,28 @@ def enroll_in_lab(lab: Lab) -> dict[str, Any]:
         str(lab.config_path),
         lab.topo.district_url,
     ]
-    proc = subprocess.run(agent, input=code, capture_output=True, text=True, timeout=60, check=False)
+    env = {**os.environ, **lab.agent_env}
+    proc = subprocess.run(agent, input=code, capture_output=True, text=True, timeout=60, check=False, env=env)
     if proc.returncode != 0:
         return {"state": "failed", "reason": (proc.stderr.strip().splitlines() or ["enroll failed"])[-1]}
     return {"state": "enrolled", "school_id": proc.stdout.strip()}
+
+
+MEASUREMENT_KEYS = ("engine", "direction", "mbps", "limited_by", "confidence", "server", "error")
+
+
+def measurements_of(run: VerbRun) -> list[dict[str, Any]]:
+    """The bandwidth measurements of an audit run, read from its evidence bundle (while the lab is still up)."""
+    files = run.data.get("files") if isinstance(run.data, dict) else None
+    evidence = files.get("evidence") if isinstance(files, dict) else None
+    if not evidence:
+        return []
+    try:
+        bundle = json.loads(Path(evidence).read_text())
+    except (OSError, ValueError):
+        return []
+    found = bundle.get("measurements") if isinstance(bundle, dict) else None
+    return [{k: m.get(k) for k in MEASUREMENT_KEYS} for m in found or [] if isinstance(m, dict)]
 
 
 def keep_outputs(lab: Lab, out_root: Path) -> Path | None:
@@ -191,7 +215,14 @@ def run_demo(topo: Topology, say: Say, lang: str = "vi", out_root: Path = DEFAUL
 
     signal.signal(signal.SIGTERM, on_term)
     started = time.monotonic()
-    result: dict[str, Any] = {"lab": None, "enroll": None, "runs": [], "outputs": None, "down": None}
+    result: dict[str, Any] = {
+        "lab": None,
+        "enroll": None,
+        "runs": [],
+        "measurements": [],
+        "outputs": None,
+        "down": None,
+    }
     lab: Lab | None = None
     try:
         lab = up(topo, step=lambda s: say(f"lab: {s}"))
@@ -203,6 +234,8 @@ def run_demo(topo: Topology, say: Say, lang: str = "vi", out_root: Path = DEFAUL
         say(f"agent: schoolnet {verb}")
         first = run_verb(lab, verb, args, limit, lang)
         result["runs"].append(first)
+        result["measurements"] = measurements_of(first)
+        first.summary += summarise(result["measurements"], "")
         if first.state == "not available":
             for verb, args, limit in PARTS:
                 say(f"agent: schoolnet {verb}")

@@ -13,13 +13,15 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from agent.errors import RuntimeFailure, UsageError
 
 LAB_PREFIXES = ("sn",)
 LAB_RANGE = ipaddress.ip_network("10.64.0.0/10")  # 10.64.0.0 - 10.127.255.255: lab address space
+NETNS_ETC = Path("/etc/netns")  # `ip netns exec NS` bind-mounts /etc/netns/NS/<file> over /etc/<file>
 
 
 def require_root() -> None:
@@ -44,9 +46,12 @@ def check_address(cidr: str) -> str:
     return cidr
 
 
-def run(argv: Sequence[str], *, check: bool = True, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
-    """Run a command, raising RuntimeFailure with its stderr on failure."""
-    proc = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout, check=False)
+def run(
+    argv: Sequence[str], *, check: bool = True, timeout: float = 30.0, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command (``env``: variables added to this process's environment), raising RuntimeFailure on failure."""
+    full = {**os.environ, **env} if env else None
+    proc = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout, check=False, env=full)
     if check and proc.returncode != 0:
         raise RuntimeFailure(f"{' '.join(argv)}: {proc.stderr.strip() or proc.stdout.strip()}")
     return proc
@@ -82,9 +87,38 @@ class Namespace:
         return run(["ip", "-n", self.name, *args], check=check)
 
     def exec(
-        self, argv: Sequence[str], *, check: bool = True, timeout: float = 60.0
+        self,
+        argv: Sequence[str],
+        *,
+        check: bool = True,
+        timeout: float = 60.0,
+        env: Mapping[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        return run(["ip", "netns", "exec", self.name, *argv], check=check, timeout=timeout)
+        return run(["ip", "netns", "exec", self.name, *argv], check=check, timeout=timeout, env=env)
+
+    @property
+    def etc_dir(self) -> Path:
+        """``/etc/netns/<name>``: files here replace /etc's for processes started with ``ip netns exec``."""
+        return NETNS_ETC / self.name
+
+    def write_hosts(self, names: Mapping[str, str]) -> Path:
+        """Resolve ``names`` (host name -> lab address) inside this namespace only: ``/etc/netns/<name>/hosts``.
+
+        The host's /etc/hosts is never touched; ``remove_etc`` undoes it.
+        """
+        lines = ["127.0.0.1 localhost"] + [f"{check_address(ip)} {host}" for host, ip in names.items()]
+        self.etc_dir.mkdir(parents=True, exist_ok=True)
+        path = self.etc_dir / "hosts"
+        path.write_text("# written by schoolnet lab; removed by `schoolnet lab down`\n" + "\n".join(lines) + "\n")
+        os.chmod(path, 0o644)
+        return path
+
+    def remove_etc(self) -> bool:
+        """Remove ``/etc/netns/<name>`` (True when it existed)."""
+        if not self.etc_dir.exists():
+            return False
+        shutil.rmtree(self.etc_dir, ignore_errors=True)
+        return not self.etc_dir.exists()
 
     def popen(self, argv: Sequence[str], *, log: str | None = None, **kwargs: object) -> subprocess.Popen[bytes]:
         """Start a long-running process inside the namespace (its own process group)."""

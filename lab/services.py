@@ -1,5 +1,9 @@
 """What runs in the lab besides the SNMP agents: the ISP namespace's speed-test server and district collector.
 
+The speed server also plays speedtest.net: its stand-in answers speedtest-cli's config and server-list requests
+over HTTPS on port 443 with a certificate from the lab's own CA (:func:`tls_paths`, made by ``lab up``), and
+names itself (``http://<isp>:8080``) as the one measuring server.
+
 Each row names the namespace, the argv (the project's own Python, ``sys.executable``), a readiness check
 (a TCP port that must accept) and a log file. A service that cannot start is recorded as not started, with
 the reason, and the lab goes on: the rest of the school is still useful.
@@ -9,11 +13,12 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lab.netns import Namespace, stop_pid
+from lab.tls import SPEEDTEST_HOSTS
 from lab.topology import Topology
 
 PYTHON = sys.executable
@@ -30,21 +35,51 @@ class Service:
     log: str
     timeout: float = 20.0
     description: str = ""
+    also_ready: tuple[int, ...] = ()  # more ports that must accept before the service counts as running
+    info: dict[str, str] = field(default_factory=dict)  # shown in the service's status when it runs
+
+
+def tls_paths(run_dir: Path) -> tuple[Path, Path, Path]:
+    """Where ``lab up`` writes the lab CA, the stand-in's certificate and its key: (ca.pem, server.pem, server.key)."""
+    tls = run_dir / "tls"
+    return tls / "ca.pem", tls / "server.pem", tls / "server.key"
 
 
 def services(topo: Topology, run_dir: Path) -> list[Service]:
     """The ISP's services for one lab instance."""
     isp = topo.isp
     data = run_dir / "district"
+    ca, cert, key = tls_paths(run_dir)
+    speed = [
+        PYTHON,
+        "-m",
+        "probes.bandwidth.server",
+        "--bind",
+        f"{topo.isp_ip}:8080",
+        "--tls-bind",
+        f"{topo.isp_ip}:443",
+        "--cert",
+        str(cert),
+        "--key",
+        str(key),
+        "--speedtest-standin",
+        "--speedtest-server-url",
+        f"{topo.speed_url}/speedtest/upload.php",
+    ]
     return [
         Service(
             "speed",
             isp.ns,
-            [PYTHON, "-m", "probes.bandwidth.server", "--bind", f"{topo.isp_ip}:8080", "--speedtest-standin"],
+            speed,
             topo.isp_ip,
             8080,
             str(run_dir / "logs" / "speed.log"),
-            description="LibreSpeed-compatible speed-test server + speedtest.net stand-in",
+            description="LibreSpeed-compatible speed-test server + speedtest.net stand-in (HTTPS :443)",
+            also_ready=(443,),
+            info={
+                "speedtest_standin": f"https://{SPEEDTEST_HOSTS[0]} -> {topo.isp_ip}:443 (agent namespace only)",
+                "ca": str(ca),
+            },
         ),
         Service(
             "district",
@@ -110,11 +145,13 @@ def start(service: Service, record: Any) -> dict[str, Any]:
                 "argv": service.argv,
                 "log": service.log,
             }
-        if tcp_ready(ns, service.ready_host, service.ready_port):
+        ports = (service.ready_port, *service.also_ready)
+        if all(tcp_ready(ns, service.ready_host, port) for port in ports):
             return {
                 "state": "running",
                 "pid": proc.pid,
                 "url": f"http://{service.ready_host}:{service.ready_port}",
+                **service.info,
                 "argv": service.argv,
                 "log": service.log,
             }

@@ -2,8 +2,8 @@
 
 ``/run/schoolnet-lab/<prefix>/state.json`` (tmpfs: gone after a reboot, like the namespaces). A namespace is
 recorded *before* it is created and a process right after it starts, so a crash at any point leaves a state
-file that names everything to remove. Processes are identified by PID plus their kernel start time, so a
-recycled PID is never killed.
+file that names everything to remove (also the /etc/netns/<ns> directories of per-namespace hosts files).
+Processes are identified by PID plus their kernel start time, so a recycled PID is never killed.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class LabState:
     processes: list[ProcRecord] = field(default_factory=list)
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
     config_path: str = ""
+    etc_dirs: list[str] = field(default_factory=list)  # /etc/netns/<ns> dirs written (per-namespace hosts)
     version: int = STATE_VERSION
 
     @property
@@ -88,6 +89,12 @@ class LabState:
     def add_namespace(self, name: str) -> None:
         if name not in self.namespaces:
             self.namespaces.append(name)
+            self.save()
+
+    def add_etc_dir(self, path: str) -> None:
+        """Record an /etc/netns/<ns> directory *before* it is written (a crash still gets it removed)."""
+        if path not in self.etc_dirs:
+            self.etc_dirs.append(path)
             self.save()
 
     def add_process(self, name: str, pid: int, ns: str, argv: list[str], log: str = "") -> ProcRecord:

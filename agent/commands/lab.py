@@ -92,12 +92,8 @@ def _print_up(opts: Options, lab: Any) -> None:
         detail = svc.get("url") if svc.get("state") == "running" else svc.get("reason", "")
         click.echo(f"  {name:<8} {svc.get('state')}: {detail}")
     click.echo(opts.text(f"Cấu hình agent: {lab.config_path}", f"Agent config: {lab.config_path}"))
-    click.echo(
-        opts.text(
-            f"Chạy agent: ip netns exec {t.agent_ns} schoolnet --config {lab.config_path} discover",
-            f"Run the agent: ip netns exec {t.agent_ns} schoolnet --config {lab.config_path} discover",
-        )
-    )
+    run = f"ip netns exec {t.agent_ns} env SSL_CERT_FILE={lab.ca_path} schoolnet --config {lab.config_path} audit"
+    click.echo(opts.text(f"Chạy agent: {run}", f"Run the agent: {run}"))
     click.echo(
         opts.text(f"Gỡ: schoolnet lab down --prefix {t.prefix}", f"Remove: schoolnet lab down --prefix {t.prefix}")
     )

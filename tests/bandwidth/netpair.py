@@ -2,13 +2,12 @@
 bench/bandwidth.py. Names start with ``snbw``, addresses are 10.71.0.1 (server) and 10.71.0.2 (client).
 
 The client namespace resolves www.speedtest.net, c.speedtest.net and speed.snbw.test to the server through
-/etc/netns/<client>/hosts, and trusts a throw-away CA (``SSL_CERT_FILE``) that signed the server's certificate:
-speedtest-cli runs unmodified against the stand-in, never the Internet.
+/etc/netns/<client>/hosts, and trusts a throw-away CA (``lab.tls``, via ``SSL_CERT_FILE``) that signed the server's
+certificate: speedtest-cli runs unmodified against the stand-in, never the Internet.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lab.netns import Namespace, require_root, shape, stop_pid, unshape, veth
+from lab.tls import SPEEDTEST_HOSTS, ca_env, make_ca
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER_IP = "10.71.0.1"
@@ -27,49 +27,9 @@ CLIENT_IP = "10.71.0.2"
 SERVER_DEV = "bws0"
 CLIENT_DEV = "bwc0"
 SPEED_HOST = "speed.snbw.test"
-HOSTS = ("www.speedtest.net", "c.speedtest.net", SPEED_HOST)
+HOSTS = (*SPEEDTEST_HOSTS, SPEED_HOST)
 HTTP_PORT = 8080
 IPERF_PORT = 5201
-
-
-def make_ca(directory: Path) -> tuple[Path, Path, Path]:
-    """A CA and a server certificate for the stand-in names; returns (ca.pem, server.pem, server.key)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    now = datetime.datetime.now(datetime.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "schoolnet lab test CA")])
-    ca = (
-        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                     crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOSTS[0])]))
-        .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(h) for h in HOSTS]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    ca_pem, cert_pem, key_pem = directory / "ca.pem", directory / "server.pem", directory / "server.key"
-    ca_pem.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    cert_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    return ca_pem, cert_pem, key_pem
 
 
 class SpeedLab:
@@ -83,7 +43,6 @@ class SpeedLab:
         self.tmp = Path(tempfile.mkdtemp(prefix="snbw-"))
         self.pids: list[int] = []
         self.ca: Path | None = None
-        self.hosts_dir = Path("/etc/netns") / self.client.name
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> SpeedLab:
@@ -105,11 +64,8 @@ class SpeedLab:
         veth(self.server, SERVER_DEV, self.client, CLIENT_DEV)
         self.server.add_address(SERVER_DEV, f"{SERVER_IP}/24")
         self.client.add_address(CLIENT_DEV, f"{CLIENT_IP}/24")
-        self.hosts_dir.mkdir(parents=True, exist_ok=True)
-        (self.hosts_dir / "hosts").write_text(
-            "127.0.0.1 localhost\n" + "".join(f"{SERVER_IP} {h}\n" for h in HOSTS)
-        )
-        self.ca, cert, key = make_ca(self.tmp)
+        self.client.write_hosts({h: SERVER_IP for h in HOSTS})
+        self.ca, cert, key = make_ca(self.tmp, HOSTS)
         self.start_server(
             "-m", "probes.bandwidth.server", "--bind", f"{SERVER_IP}:{HTTP_PORT}", "--tls-bind", f"{SERVER_IP}:443",
             "--cert", str(cert), "--key", str(key), "--speedtest-standin",
@@ -128,7 +84,7 @@ class SpeedLab:
         self.pids.clear()
         for ns in (self.client, self.server):
             ns.delete()
-        shutil.rmtree(self.hosts_dir, ignore_errors=True)
+        self.client.remove_etc()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     # ------------------------------------------------------------------ helpers
@@ -164,7 +120,8 @@ class SpeedLab:
                 shape(ns, dev, rate_mbit, burst=burst)
 
     def client_cmd(self, argv: list[str], timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
-        env = ["env", f"SSL_CERT_FILE={self.ca}", "SCHOOLNET_CONFIG=/nonexistent/agent.toml"]
+        trust = [f"{k}={v}" for k, v in ca_env(self.ca).items()] if self.ca else []
+        env = ["env", *trust, "SCHOOLNET_CONFIG=/nonexistent/agent.toml"]
         return subprocess.run(["ip", "netns", "exec", self.client.name, *env, *argv], capture_output=True,
                               text=True, timeout=timeout, check=False, cwd=str(REPO))
 

@@ -10,8 +10,10 @@ import time
 import pytest
 
 from lab.demo import summarise
-from lab.netns import existing_namespaces
+from lab.netns import NETNS_ETC, existing_namespaces
 from lab.state import load
+from probes.bandwidth.goodput import tbf_goodput, within
+from tests.lab.test_lab_running import assert_engine_flag
 from tests.lab.test_lifecycle import REPO, SCHOOLNET, free_topology  # noqa: F401 - fixture
 
 
@@ -29,6 +31,8 @@ def test_summarise_shapes():
     assert "TL-SG3428" in summarise(devices, "")[0]
     speed = [{"engine": "http", "direction": "download", "mbps": 955.4}]
     assert "955 Mbit/s" in summarise(speed, "")[0]
+    burst = [{"engine": "speedtest", "direction": "upload", "mbps": 951.4, "limited_by": "burst"}]
+    assert "951 Mbit/s  [burst]" in summarise(burst, "")[0]
     assert summarise(None, "plain text\nsecond") == ["plain text", "second"]
 
 
@@ -52,8 +56,24 @@ def test_demo_runs_and_cleans_up(free_topology, tmp_path):  # noqa: F811
             assert run["result"] is None  # never pretends
     assert sorted(result["down"]["namespaces_removed"]) == sorted(t.namespaces)
     assert [n for n in existing_namespaces() if t.owns_namespace(n)] == []
-    if result["outputs"]:
-        assert (tmp_path / result["outputs"].rsplit("/", 1)[1]).is_dir()
+    assert result["down"]["etc_removed"] == [f"/etc/netns/{t.agent_ns}"]
+    assert list(NETNS_ETC.glob(f"{t.prefix}-*")) == []
+    audit = result["runs"][0]
+    assert audit["state"] == "ran" and audit["result"], audit
+    assert result["outputs"] and (tmp_path / result["outputs"].rsplit("/", 1)[1]).is_dir()
+    (evidence,) = (tmp_path / result["outputs"].rsplit("/", 1)[1]).rglob("evidence.json")
+    measurements = json.loads(evidence.read_text())["measurements"]
+    expected = tbf_goodput(t.uplink_mbit)  # what iperf3 measures through the lab's tbf uplink (tests/bandwidth)
+    got = {(m["engine"], m["direction"]): m for m in measurements}
+    for engine in ("http", "speedtest"):
+        for direction in ("download", "upload"):
+            m = got.get((engine, direction))
+            assert m is not None and m["error"] is None, (engine, direction, m, sorted(got))
+            assert within(m["mbps"], expected, 0.05), (engine, direction, m["mbps"], expected)
+    for direction in ("download", "upload"):
+        assert_engine_flag(got[("speedtest", direction)])
+    shown = {(m["engine"], m["direction"]): m["mbps"] for m in result["measurements"]}  # what the demo prints
+    assert shown == {key: m["mbps"] for key, m in got.items()}
 
 
 @pytest.mark.lab

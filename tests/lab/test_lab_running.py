@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from agent.errors import UsageError
 from lab import control
 from lab.control import up
-from lab.netns import existing_namespaces, run
+from lab.netns import NETNS_ETC, Namespace, existing_namespaces, run, stop_pid
+from lab.state import load as load_state
+from lab.tls import SPEEDTEST_HOSTS
 from lab.topology import Topology
+from probes.bandwidth.goodput import pass_threshold, tbf_goodput, within
+from probes.bandwidth.limits import DEFAULT_TARGET_MBPS
 from tests.lab_fixture import CANDIDATES, _free, lab_instance, lab_skip_reason
 
 pytestmark = pytest.mark.lab
@@ -225,3 +232,97 @@ def test_safety_guards_accept_this_lab_and_refuse_the_rest(lab):
             assert_lab_address(ip)
     with pytest.raises(UsageError):
         lab.exec_in("not-a-node", ["true"])
+
+
+def test_speedtest_names_resolve_to_the_isp_in_the_agent_namespace_only(lab):
+    hosts = NETNS_ETC / lab.agent_ns / "hosts"
+    state = load_state(lab.prefix)
+    assert state is not None and state.etc_dirs == [str(hosts.parent)]
+    for name in SPEEDTEST_HOSTS:
+        got = lab.exec_in("agent", ["getent", "hosts", name])
+        assert got.returncode == 0 and got.stdout.split()[0] == lab.addresses["isp"], got
+        other = lab.exec_in("server", ["getent", "hosts", name])  # another namespace: no such mapping
+        assert lab.addresses["isp"] not in other.stdout
+    assert lab.addresses["isp"] not in Path("/etc/hosts").read_text()  # the host's own file is untouched
+
+
+def test_the_standin_speaks_verified_https_with_the_lab_ca_only_where_given(lab):
+    assert lab.services["speed"]["state"] == "running", lab.services["speed"]
+    assert lab.services["speed"]["ca"] == str(lab.ca_path)
+    url = "https://www.speedtest.net/speedtest-config.php"
+    fetch = (
+        "import sys, urllib.request as u\n"
+        f"try: print(u.urlopen({url!r}, timeout=5).read().decode())\n"
+        "except Exception as exc: print(exc); sys.exit(1)\n"
+    )
+    trusted = lab.exec_in("agent", [sys.executable, "-c", fetch])
+    assert trusted.returncode == 0 and "<settings>" in trusted.stdout, trusted
+    untrusted = Namespace(lab.agent_ns).exec([sys.executable, "-c", fetch], check=False)  # no lab CA in its env
+    assert untrusted.returncode == 1 and "CERTIFICATE_VERIFY_FAILED" in untrusted.stdout, untrusted
+    assert lab.agent_env == {"SSL_CERT_FILE": str(lab.ca_path), "REQUESTS_CA_BUNDLE": str(lab.ca_path)}
+
+
+def _iperf3_reference(lab) -> dict[str, float]:
+    """iperf3's receiver-side goodput (Mbit/s) from the agent to the ISP, through the NAT and the shaped uplink."""
+    isp = lab.addresses["isp"]
+    server = Namespace(lab.ns_of("isp")).popen(["iperf3", "-s", "-B", isp, "-p", "5201"])
+    try:
+        deadline = time.monotonic() + 10
+        while not lab.exec_in("isp", ["ss", "-Hltn", "sport = :5201"]).stdout.strip():
+            assert time.monotonic() < deadline, "iperf3 -s does not listen"
+            time.sleep(0.05)
+        ref = {}
+        for direction, extra in (("download", ["-R"]), ("upload", [])):
+            argv = ["iperf3", "-c", isp, "-p", "5201", "-J", "-t", "2", "-O", "1", "-P", "4", *extra]
+            data = json.loads(lab.exec_in("agent", argv, timeout=30).stdout)
+            assert "error" not in data, data["error"]
+            ref[direction] = data["end"]["sum_received"]["bits_per_second"] / 1e6
+        return ref
+    finally:
+        stop_pid(server.pid)
+
+
+@pytest.mark.skipif(shutil.which("iperf3") is None, reason="needs iperf3 (apt-get install iperf3)")
+def test_speedtest_engine_through_the_lab_matches_iperf3(lab):
+    ref = _iperf3_reference(lab)
+    for direction in ("download", "upload"):  # the lab's uplink itself: tbf goodput, 0.956 x 1000 Mbit/s
+        assert within(ref[direction], tbf_goodput(lab.topo.uplink_mbit), 0.03), ref
+    argv = [
+        sys.executable,
+        "-m",
+        "agent.cli",
+        "--config",
+        str(lab.config_path),
+        "--lang",
+        "en",
+        "--json",
+        "speed",
+        "--engine",
+        "speedtest",
+    ]
+    proc = lab.exec_in("agent", argv, timeout=120)
+    results = {r["direction"]: r for r in json.loads(proc.stdout)}
+    assert set(results) == {"download", "upload"}, proc.stderr[-2000:]
+    for direction, r in results.items():
+        assert r["engine"] == "speedtest" and r["error"] is None, r
+        assert r["server"].startswith(f"speedtest.net:46000 {lab.addresses['isp']}:8080"), r["server"]
+        assert within(r["mbps"], ref[direction], 0.05), (direction, r["mbps"], ref)
+        assert_engine_flag(r)
+
+
+def assert_engine_flag(r: dict) -> None:
+    """``limited_by`` is what the speedtest engine decided (its reasons are its warnings), after the documented
+    rule of probes/bandwidth/limits.py: ``burst`` always stays, ``method``/``cpu`` only below the pass threshold."""
+    warned = [w.split(":", 1)[0] for w in r["warnings"] if w.split(":", 1)[0] in ("burst", "method", "cpu")]
+    assert any(w.startswith("speedtest-cli: its own figure is total bytes / wall time") for w in r["warnings"])
+    if r["duration_s"] < 2.0:  # a phase under 2 s is always a burst, whatever the figure
+        assert "burst" in warned, r
+    if "burst" in warned:
+        expected = "burst"
+    elif warned and r["mbps"] < pass_threshold(DEFAULT_TARGET_MBPS):
+        expected = warned[0]
+    else:
+        expected = None
+    assert r["limited_by"] == expected, (r["limited_by"], r["mbps"], r["warnings"])
+    if expected is not None:
+        assert r["confidence"] == "low"

@@ -14,7 +14,7 @@ import pytest
 
 from agent.errors import UsageError
 from lab.control import down, status, up
-from lab.netns import Namespace, existing_namespaces
+from lab.netns import NETNS_ETC, Namespace, existing_namespaces
 from lab.state import RUN_ROOT, load, proc_start_time, state_path
 from lab.topology import Topology
 from tests.lab_fixture import CANDIDATES, _free, lab_skip_reason
@@ -41,7 +41,13 @@ def leftovers(topo: Topology, pids: list[tuple[int, int | None]]) -> list[str]:
     left += [f"pid {pid}" for pid, start in pids if start is not None and proc_start_time(pid) == start]
     if (RUN_ROOT / topo.prefix).exists():
         left.append(str(RUN_ROOT / topo.prefix))
+    left += [str(d) for d in etc_dirs(topo)]
     return left
+
+
+def etc_dirs(topo: Topology) -> list[Path]:
+    """This instance's /etc/netns/<ns> directories (per-namespace hosts files)."""
+    return sorted(d for d in NETNS_ETC.glob(f"{topo.prefix}-*") if topo.owns_namespace(d.name))
 
 
 def recorded(prefix: str) -> tuple[list[str], list[tuple[int, int | None]]]:
@@ -74,12 +80,13 @@ def test_down_cleans_up_after_the_parent_was_killed(free_topology):
     code = (
         "import os, signal\n"
         "from lab.control import up\nfrom lab.topology import Topology\n"
-        f"up(Topology(prefix={t.prefix!r}, base={t.base!r}), start_services=False)\n"
+        f"up(Topology(prefix={t.prefix!r}, base={t.base!r}))\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=120, check=False)
     assert proc.returncode == -signal.SIGKILL
     names, pids = recorded(t.prefix)
+    assert [str(d) for d in etc_dirs(t)] == load(t.prefix).etc_dirs == [f"/etc/netns/{t.agent_ns}"]
     assert all(n in existing_namespaces() for n in names)
     assert all(proc_start_time(pid) == start for pid, start in pids)  # orphans still running
     cli = subprocess.run([SCHOOLNET, "lab", "down", "--prefix", t.prefix], capture_output=True, text=True, timeout=120)

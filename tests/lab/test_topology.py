@@ -104,3 +104,16 @@ def test_lab_config_is_valid_for_the_agent(tmp_path):
     assert cfg.bandwidth.servers[0].url == "http://10.67.1.2:8080"
     assert cfg.district.url == "http://10.67.1.2:8000"
     assert [c.version for c in cfg.snmp.credentials] == ["2c", "3", "3"]
+    assert cfg.bandwidth.engines == ["http", "speedtest"]  # speedtest: the stand-in at the ISP (hosts file + lab CA)
+
+
+def test_the_speed_service_serves_the_standin_over_tls(tmp_path):
+    from lab.services import services, tls_paths
+
+    topo = Topology(prefix="snt", base="10.67")
+    speed = next(s for s in services(topo, tmp_path) if s.name == "speed")
+    _, cert, key = tls_paths(tmp_path)
+    argv = " ".join(speed.argv)
+    assert f"--tls-bind 10.67.1.2:443 --cert {cert} --key {key} --speedtest-standin" in argv
+    assert "--speedtest-server-url http://10.67.1.2:8080/speedtest/upload.php" in argv
+    assert speed.also_ready == (443,)
