@@ -72,6 +72,7 @@ class FingerprintRow(_Row):
     serial_oids: tuple[str, ...] = ()
     role: Role | None = None
     role_weight: float = Field(default=0.6, ge=0.0, le=1.0)
+    generic: bool = False
     extra_subtrees: tuple[str, ...] = ()
     source: str = Field(min_length=3)
     note: str = ""
@@ -148,6 +149,7 @@ class MibRow(_Row):
     weight: float = Field(default=0.0, ge=0.0, le=1.0)
     vendor: str | None = None
     model_oids: tuple[str, ...] = ()
+    generic: bool = False
     source: str = Field(min_length=3)
     note: str = ""
 
@@ -197,7 +199,13 @@ class GenericWeights(_Row):
     wan_name_pattern: str = r"^(ptm|dsl|adsl|vdsl|atm|pppoe|wwan|lte|cellular|dialer)\d*"
     radio_few_ports_ap: float = 0.35
     radio_max_ethernet_ports: int = 2
+    host_resources_other: float = 0.3
+    host_max_ethernet_ports: int = 4
     unknown_below: float = 0.3
+    min_margin: float = Field(default=0.05, ge=0.0, lt=1.0)
+    tie_unknown_below: float = Field(default=0.7, ge=0.0, le=1.0)
+    generic_confidence_cap: float = Field(default=0.35, ge=0.0, le=1.0)
+    entity_descr_hint_factor: float = Field(default=0.8, ge=0.0, le=1.0)
     source: str = "project tuning; see docs/classification.md"
 
 

@@ -52,6 +52,8 @@ DOT11_PRODUCT_NAME = "1.2.840.10036.3.1.2.1.3"
 HR_DEVICE_TYPE = "1.3.6.1.2.1.25.3.2.1.2"
 HR_DEVICE_DESCR = "1.3.6.1.2.1.25.3.2.1.3"
 HR_DEVICE_PRINTER = "1.3.6.1.2.1.25.3.1.5"
+HR_DEVICE_PROCESSOR = "1.3.6.1.2.1.25.3.1.3"
+HR_DEVICE_DISK = "1.3.6.1.2.1.25.3.1.6"
 PRINTER_MIB = "1.3.6.1.2.1.43"
 PRT_GENERAL_PRINTER_NAME = "1.3.6.1.2.1.43.5.1.1.16"
 UPS_IDENT_MODEL = "1.3.6.1.2.1.33.1.1.2.0"
@@ -277,11 +279,15 @@ def _standard_model_candidates(data: SnmpData) -> list[tuple[str, Basis]]:
 class _Evidence:
     scores: dict[Role, list[float]] = field(default_factory=lambda: defaultdict(list))
     basis: list[Basis] = field(default_factory=list)
+    specific: set[Role] = field(default_factory=set)
 
-    def add(self, role: Role | None, weight: float, basis: Basis) -> None:
+    def add(self, role: Role | None, weight: float, basis: Basis, generic: bool = False) -> None:
+        """One piece of evidence; ``generic`` = vendor-neutral (port counts, forwarding, LLDP ...)."""
         self.basis.append(basis)
         if role is not None and weight > 0:
             self.scores[role].append(weight)
+            if not generic:
+                self.specific.add(role)
 
     def ranked(self) -> list[tuple[Role, float]]:
         combined = []
@@ -356,35 +362,79 @@ def _generic(data: SnmpData, ifaces: tuple[Interface, ...], ev: _Evidence) -> No
     if bridge_ports is not None and bridge_ports >= g.bridge_switch_min_ports and len(phys) >= \
             g.bridge_switch_min_ports:
         ev.add(Role.SWITCH, g.bridge_switch,
-               Basis("snmp", "BRIDGE-MIB dot1dBaseNumPorts.0", str(bridge_ports), f"{len(phys)} physical ports"))
+               Basis("snmp", "BRIDGE-MIB dot1dBaseNumPorts.0", str(bridge_ports), f"{len(phys)} physical ports"),
+               generic=True)
     if len(phys) >= g.many_ports_min:
         ev.add(Role.SWITCH, g.many_ports_switch,
-               Basis("rule", "physical Ethernet ports", str(len(phys)), f">= {g.many_ports_min}"))
+               Basis("rule", "physical Ethernet ports", str(len(phys)), f">= {g.many_ports_min}"), generic=True)
     if data.integer(IP_FORWARDING) == 1 and _has_default_route(data):
         ev.add(Role.ROUTER, g.forwarding_default_route_router,
-               Basis("snmp", "IP-MIB ipForwarding.0 + default route", "forwarding(1)"))
+               Basis("snmp", "IP-MIB ipForwarding.0 + default route", "forwarding(1)"), generic=True)
     wan_re = re.compile(g.wan_name_pattern, re.IGNORECASE)
     wan = [i for i in ifaces if i.oper_up and (i.type in g.wan_if_types or wan_re.match(i.name))]
     if wan:
         ev.add(Role.ROUTER, g.wan_interface_router,
-               Basis("snmp", "IF-MIB WAN interface (ifType/name)", wan[0].name, f"ifType {wan[0].type}"))
+               Basis("snmp", "IF-MIB WAN interface (ifType/name)", wan[0].name, f"ifType {wan[0].type}"), generic=True)
     rules = interface_rules()
     radios = [i for i in ifaces
               if i.oper_up and (i.type == 71 or (not i.physical and rules.virtual_kind(i.name) == "radio"))]
-    if radios and 0 < len(phys) <= g.radio_max_ethernet_ports:
+    if radios and 0 < len(phys) <= g.radio_max_ethernet_ports and not data.has(PRINTER_MIB):  # Wi-Fi printers
         ev.add(Role.ACCESS_POINT, g.radio_few_ports_ap,
                Basis("snmp", "IF-MIB radio interfaces on a device with few Ethernet ports",
-                     f"{radios[0].name} (+{len(radios) - 1}); {len(phys)} Ethernet"))
+                     f"{radios[0].name} (+{len(radios) - 1}); {len(phys)} Ethernet"), generic=True)
     _supported, enabled = lldp.local_capabilities(data)
     if enabled:
         role = (Role.ROUTER if "router" in enabled else Role.ACCESS_POINT if "wlan-access-point" in enabled
-                else Role.SWITCH if "bridge" in enabled else None)
-        ev.add(role, g.lldp_capability, Basis("snmp", "LLDP-MIB lldpLocSysCapEnabled.0", ",".join(enabled)))
+                else Role.SWITCH if "bridge" in enabled else Role.OTHER if set(enabled) <= {"station", "other"}
+                else None)
+        ev.add(role, g.lldp_capability, Basis("snmp", "LLDP-MIB lldpLocSysCapEnabled.0", ",".join(enabled)),
+               generic=True)
     services = data.integer(SYS_SERVICES)
     if services:
         role = Role.ROUTER if services & 4 and not services & 2 else Role.SWITCH if services & 2 and not \
             services & 4 else None
-        ev.add(role, g.sys_services, Basis("snmp", "SNMPv2-MIB sysServices.0", str(services), "low weight"))
+        ev.add(role, g.sys_services, Basis("snmp", "SNMPv2-MIB sysServices.0", str(services), "low weight"),
+               generic=True)
+    _host_resources(data, phys, ev)
+
+
+def _host_resources(data: SnmpData, phys: list[Interface], ev: _Evidence) -> None:
+    """A general-purpose host: HOST-RESOURCES lists processors and a disk, few NICs, no bridge, no printer."""
+    g = fingerprints().generic
+    types = list(data.column(HR_DEVICE_TYPE).values())
+    if HR_DEVICE_DISK not in types or HR_DEVICE_PROCESSOR not in types or data.has(PRINTER_MIB):
+        return
+    if len(phys) > g.host_max_ethernet_ports or (data.integer(DOT1D_BASE_NUM_PORTS) or 0) >= g.bridge_switch_min_ports:
+        return
+    ev.add(Role.OTHER, g.host_resources_other,
+           Basis("snmp", "HOST-RESOURCES hrDeviceTable", f"{types.count(HR_DEVICE_PROCESSOR)} processor(s) + disk",
+                 f"{len(phys)} Ethernet port(s): a server/NAS-like host"), generic=True)
+
+
+def _decide(ranked: list[tuple[Role, float]], ev: _Evidence) -> tuple[Role, float]:
+    """Best role and confidence; ``unknown`` when the evidence is weak, or two weak roles tie.
+
+    A role backed only by vendor-neutral signals (port counts, forwarding, LLDP, radios, HOST-RESOURCES)
+    gets at most ``generic_confidence_cap``: a sensible guess, said to be one.
+    """
+    g = fingerprints().generic
+    if not ranked:
+        return Role.UNKNOWN, 0.0
+    best_role, best = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if best < g.unknown_below:
+        ev.basis.append(Basis("rule", "role", "unknown", f"best evidence {best_role.value} {best:.2f} is too weak"))
+        return Role.UNKNOWN, 0.0
+    if best - runner_up < g.min_margin and best < g.tie_unknown_below:
+        ev.basis.append(Basis("rule", "role", "unknown",
+                              f"{best_role.value} {best:.2f} and {ranked[1][0].value} {runner_up:.2f} tie"))
+        return Role.UNKNOWN, 0.0
+    confidence = max(0.0, best - 0.5 * runner_up)
+    if best_role not in ev.specific and confidence > g.generic_confidence_cap:
+        confidence = g.generic_confidence_cap
+        ev.basis.append(Basis("rule", "role confidence", f"{confidence:g}",
+                              "only vendor-neutral evidence: capped (generic_confidence_cap)"))
+    return best_role, round(confidence, 3)
 
 
 # --------------------------------------------------------------------------- classify
@@ -403,20 +453,28 @@ def classify(ip: str, data: SnmpData) -> Classification:
     row = _match(sys_object_id, sys_descr, data)
     vendor = row.vendor if row else None
     if row is not None:
-        ev.add(row.role, row.role_weight if row.role else 0.0, _fp_basis(row))
+        ev.add(row.role, row.role_weight if row.role else 0.0, _fp_basis(row), generic=row.generic)
 
     mib_model_oids: list[str] = []
     for mib in fingerprints().mib:
         if data.has(mib.subtree):
             ev.add(mib.role, mib.weight, Basis("snmp", f"{mib.name} ({mib.subtree}) present", "yes",
-                                               f"fingerprints.toml[mib]#{mib.id}"))
+                                               f"fingerprints.toml[mib]#{mib.id}"), generic=mib.generic)
             if vendor is None and mib.vendor:
                 vendor = mib.vendor
             mib_model_oids.extend(mib.model_oids)
+    chassis = entity.chassis(data)
+    chassis_descr = chassis[0].descr if chassis else None
+    factor = fingerprints().generic.entity_descr_hint_factor
     for hint in fingerprints().descr_hint:
         if hint.matches(sys_descr):
             ev.add(hint.role, hint.weight, Basis("catalog", f"fingerprints.toml[descr_hint]#{hint.id}",
                                                  f"sysDescr says {hint.role.value} ({hint.weight:g})", hint.source))
+        elif factor and hint.matches(chassis_descr):
+            weight = round(hint.weight * factor, 3)
+            ev.add(hint.role, weight, Basis("catalog", f"fingerprints.toml[descr_hint]#{hint.id}",
+                                            f"ENTITY chassis entPhysicalDescr says {hint.role.value} ({weight:g})",
+                                            hint.source))
 
     model, model_row, kind = _find_model(data, row, vendor, sys_object_id, sys_descr, ev, mib_model_oids)
     if model_row is not None:
@@ -430,16 +488,8 @@ def classify(ip: str, data: SnmpData) -> Classification:
     _generic(data, ifaces, ev)
 
     ranked = ev.ranked()
-    role, confidence = Role.UNKNOWN, 0.0
-    if ranked:
-        best_role, best = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if best >= fingerprints().generic.unknown_below:
-            role, confidence = best_role, round(max(0.0, best - 0.5 * runner_up), 3)
-        else:
-            ev.basis.append(Basis("rule", "role", "unknown", f"best evidence {best_role.value} {best:.2f} is too weak"))
+    role, confidence = _decide(ranked, ev)
 
-    chassis = entity.chassis(data)
     firmware = serial = None
     if row is not None:
         found = _first_value(data, row.firmware_oids)

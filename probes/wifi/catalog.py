@@ -3,13 +3,16 @@
 Matching is case- and punctuation-blind; the longest catalog name that starts the reported model wins
 ("EAP225(EU) v3.0" -> EAP225, "EAP225-Outdoor" -> EAP225-Outdoor). When rows differ by hardware revision and
 the revision is unknown, every candidate row is returned so the verdict can say "unknown" instead of guessing.
+A model no ``[[ap]]`` row names falls back to the vendor's ``[[family]]`` rows (a regex on the model name
+-> the generation every member shares; Wave 2 only when the whole family agrees), and only when the vendor
+is known: families are how unseen models get a standard and bands, marked as family rows in the basis.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +38,7 @@ class ApModel:
     rates: dict[str, float] = field(default_factory=dict)
     streams: dict[str, int] = field(default_factory=dict)
     marketing_class: str = ""
+    pattern: str | None = None  # a [[family]] row: regex on the model name
 
     def covers(self, revision: int | None) -> bool:
         """Whether this row applies to hardware ``revision`` (None = unknown: only rows without ``hw`` apply)."""
@@ -113,9 +117,52 @@ def load(path: Path = CATALOG_FILE) -> tuple[ApModel, ...]:
     return tuple(_row(raw, f"{path.name}[ap][{i}]") for i, raw in enumerate(data.get("ap", [])))
 
 
+@lru_cache(maxsize=4)
+def load_families(path: Path = CATALOG_FILE) -> tuple[tuple[ApModel, re.Pattern[str]], ...]:
+    """The ``[[family]]`` rows with their compiled patterns, in file order (specific first)."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    out = []
+    for i, raw in enumerate(data.get("family", [])):
+        where = f"{path.name}[family][{i}]"
+        if "pattern" not in raw:
+            raise ValueError(f"{where}: missing pattern")
+        try:
+            compiled = re.compile(str(raw["pattern"]), re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"{where}: bad pattern: {exc}") from exc
+        row = _row({"models": [], **raw}, where)
+        out.append((replace(row, pattern=str(raw["pattern"])), compiled))
+    return tuple(out)
+
+
+def family(model: str, vendor: str | None, path: Path = CATALOG_FILE) -> ApModel | None:
+    """The first ``[[family]]`` row of ``vendor`` whose pattern matches ``model`` (None without a vendor)."""
+    if not vendor or not _vendor_key(vendor) or not model.strip():
+        return None
+    for row, compiled in load_families(path):
+        if same_vendor(row.vendor, vendor) and compiled.search(model.strip()):
+            return row
+    return None
+
+
+_NOT_A_NAME = frozenset({"networks", "networking", "enterprise", "inc", "systems", "technologies", "technology",
+                         "co", "ltd", "corp", "corporation", "the", "wireless", "hpe", "hp", "commscope", "extreme"})
+
+
+def _vendor_words(text: str) -> set[str]:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return (words - _NOT_A_NAME) or words
+
+
 def _vendor_key(text: str) -> str:
     words = re.findall(r"[a-z]+", text.lower())
     return words[0] if words else ""
+
+
+def same_vendor(a: str, b: str) -> bool:
+    """'HPE Aruba Networking' == 'Aruba', 'Ruckus (CommScope)' == 'Ruckus', 'Cisco Meraki' == 'Cisco'."""
+    return bool(_vendor_words(a) & _vendor_words(b))
 
 
 def lookup(
@@ -133,17 +180,19 @@ def lookup(
             if not norm or not key.startswith(norm):
                 continue
             rest = key[len(norm) :]
-            # a longer alphanumeric run right after the name means another model (EAP2250 is not EAP225)
-            if rest and rest[0].isdigit():
+            # a longer run right after the name means another model: EAP2250 is not EAP225, UAP-AC-IW is
+            # not UAP; a letter after a digit is a variant/region suffix (EAP225(EU), WAP371-A-K9)
+            if rest and (rest[0].isdigit() or (rest[0].isalpha() and norm[-1].isalpha())):
                 continue
             if len(norm) > best_len:
                 best_len, hits = len(norm), [row]
             elif len(norm) == best_len and row not in hits:
                 hits.append(row)
     if hits and vendor and _vendor_key(vendor):
-        hits = [row for row in hits if _vendor_key(row.vendor) == _vendor_key(vendor)]
+        hits = [row for row in hits if same_vendor(row.vendor, vendor)]
     if not hits:
-        return None
+        fam = family(model, vendor, path)
+        return CatalogMatch(query=model, revision=rev, candidates=(fam,)) if fam else None
     fitting = [row for row in hits if row.covers(rev)]
     if not fitting:
         if rev is not None:

@@ -280,6 +280,8 @@ def _enrich(radios: list[Radio], channel_only: list[bool], model: str | None, ve
                 wave2 = row.wave2
             elif row.standard == "n":
                 wave2 = False  # no 802.11ac at all: not Wave 2
+        if wave2 is None and band not in (None, "2.4") and std in ("n", "legacy"):
+            wave2 = False  # an 802.11n/legacy 5 GHz radio cannot be 802.11ac Wave 2, whatever the model
         rate = row.rates.get(band) if (row is not None and band) else None
         streams = row.streams.get(band) if (row is not None and band) else None
         out.append(

@@ -211,3 +211,48 @@ def test_airmax_frequency():
     d = data({"1.3.6.1.4.1.41112.1.4.1.1.4.1": 5745, "1.3.6.1.4.1.41112.1.4.5.1.2.1": "ptp-link"})
     (radio,) = radios_from_snmp(d, "Ubiquiti", None).radios
     assert (radio.freq_mhz, radio.band_ghz, radio.ssid, radio.channel) == (5745, "5", "ptp-link", 149)
+
+
+# ---------------------------------------------------------------- unseen models: [[family]] rows
+UNSEEN_APS = [
+    # (model as the classifier reports it, vendor as the classifier names it, standard, wave2, bands)
+    ("515", "HPE Aruba Networking", "ax", None, {"2.4", "5"}),      # ArubaOS 'MODEL: 515'
+    ("AP-345", "HPE Aruba Networking", "ac", True, {"2.4", "5"}),
+    ("U6-Mesh", "Ubiquiti", "ax", None, {"2.4", "5"}),
+    ("UAP-AC-IW", "Ubiquiti", "ac", False, {"2.4", "5"}),
+    ("EAP683 LR", "TP-Link", "ax", None, {"2.4", "5"}),
+    ("R850", "Ruckus (CommScope)", "ax", None, {"2.4", "5"}),
+    ("R720", "Ruckus (CommScope)", "ac", True, {"2.4", "5"}),
+    ("C9130AXI-E", "Cisco", "ax", None, {"2.4", "5"}),
+    ("AIR-AP3802I-E-K9", "Cisco", "ac", True, {"2.4", "5"}),
+    ("MR56", "Cisco Meraki", "ax", None, {"2.4", "5"}),
+    ("WAX630S", "Zyxel", "ax", None, {"2.4", "5"}),
+    ("FAP-231E", "Fortinet", "ac", True, {"2.4", "5"}),
+    ("wAP ax", "MikroTik", "ax", None, {"2.4", "5"}),
+]
+
+
+@pytest.mark.parametrize("model,vendor,standard,wave2,bands", UNSEEN_APS, ids=[a[0] for a in UNSEEN_APS])
+def test_unseen_ap_model_gets_its_family(model, vendor, standard, wave2, bands):
+    """No [[ap]] row names these models: the vendor's family row gives standard, Wave 2 and bands."""
+    result = radios_from_snmp(SnmpData(), vendor, model)
+    assert {r.band_ghz for r in result.radios} == bands
+    five = next(r for r in result.radios if r.band_ghz == "5")
+    assert five.standard == standard and five.wave2 is wave2
+    for radio in result.radios:
+        assert any(b.source == "catalog" and b.key.startswith("catalog:family-") for b in radio.basis)
+
+
+def test_family_rows_need_the_vendor():
+    """Without a vendor (or with another vendor) a bare number never picks a family: unknown, not a guess."""
+    assert radios_from_snmp(SnmpData(), None, "515").radios == ()
+    assert radios_from_snmp(SnmpData(), "Ubiquiti", "515").radios == ()
+    assert radios_from_snmp(SnmpData(), "Ubiquiti", "U-LTE-Pro-EU").radios == ()
+
+
+def test_exact_rows_match_across_vendor_spellings():
+    """The classifier's 'HPE Aruba Networking' / 'Ruckus (CommScope)' name the catalog's 'Aruba' / 'Ruckus' rows."""
+    aruba = radios_from_snmp(SnmpData(), "HPE Aruba Networking", "AP-515")
+    assert aruba.radios and all(any(b.key == "catalog:aruba-ap-515" for b in r.basis) for r in aruba.radios)
+    ruckus = radios_from_snmp(SnmpData(), "Ruckus (CommScope)", "R750")
+    assert ruckus.radios and all(any(b.key == "catalog:ruckus-r750" for b in r.basis) for r in ruckus.radios)
