@@ -345,17 +345,24 @@ def _event(stream: _Stream, exc: BaseException) -> None:
         stream.events.append(("reset", f"connection lost: {exc}"))
 
 
+def _connected(run: _Run, stream: _Stream, fresh: bool) -> bool:
+    """Reconnect when the last exchange left the connection unusable; False when the run stopped meanwhile."""
+    if fresh:
+        stream.reconnect()
+        if run.stop:
+            stream.conn.close()
+            return False
+    return True
+
+
 def _download_loop(run: _Run, stream: _Stream, url: BaseUrl) -> None:
     buf = memoryview(bytearray(MIB))
     target = f"{url.path}/garbage.php?ckSize={DOWNLOAD_CHUNKS}"
     fresh = stream.conn.sock is None
     while not run.stop:
         try:
-            if fresh:
-                stream.reconnect()
-                if run.stop:
-                    stream.conn.close()
-                    return
+            if not _connected(run, stream, fresh):
+                return
             fresh = True
             stream.conn.request("GET", f"{target}&r={_token()}")
             resp = stream.conn.response()
@@ -377,11 +384,8 @@ def _upload_loop(run: _Run, stream: _Stream, url: BaseUrl) -> None:
     fresh = stream.conn.sock is None
     while not run.stop:
         try:
-            if fresh:
-                stream.reconnect()
-                if run.stop:
-                    stream.conn.close()
-                    return
+            if not _connected(run, stream, fresh):
+                return
             fresh = True
             size = run.upload_body
             early: _Response | None = None
