@@ -7,9 +7,11 @@ the host's trust store is never touched. Used by ``lab up`` and the bandwidth te
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 SPEEDTEST_HOSTS = ("www.speedtest.net", "c.speedtest.net")  # the names speedtest-cli asks for config + servers
 
@@ -19,8 +21,17 @@ def ca_env(ca: Path | str) -> dict[str, str]:
     return {"SSL_CERT_FILE": str(ca), "REQUESTS_CA_BUNDLE": str(ca)}
 
 
+def _san(x509: Any, host: str) -> Any:
+    """A subjectAltName entry: an IP address entry for an address, a DNS name otherwise."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        return x509.DNSName(host)
+
+
 def make_ca(directory: Path, hosts: Sequence[str], *, days: int = 7) -> tuple[Path, Path, Path]:
-    """A CA and a server certificate for ``hosts`` in ``directory``; returns (ca.pem, server.pem, server.key).
+    """A CA and a server certificate for ``hosts`` (names or IP addresses) in ``directory``;
+    returns (ca.pem, server.pem, server.key).
 
     The CA's private key is never written (nothing else is ever signed); the server key is 0600.
     """
@@ -68,7 +79,7 @@ def make_ca(directory: Path, hosts: Sequence[str], *, days: int = 7) -> tuple[Pa
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
         .not_valid_after(end)
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(h) for h in hosts]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([_san(x509, h) for h in hosts]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
