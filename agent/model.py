@@ -44,6 +44,11 @@ class Status(enum.StrEnum):
 SnmpStatus = Literal["ok", "partial", "timeout", "no_response", "auth_error", "error", "not_tried"]
 Confidence = Literal["high", "medium", "low", "none"]
 Direction = Literal["download", "upload"]
+# How a fact or a verdict is known: measured on this network (an SNMP value, a beacon bit, a speed test), read
+# from a catalog row (verified against a public source or not), inferred from a vendor family or naming rule,
+# or declared by a person.
+Provenance = Literal["measured", "catalog", "inferred", "declared"]
+PROVENANCES: tuple[Provenance, ...] = ("measured", "catalog", "inferred", "declared")
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,8 @@ class Radio:
     max_nss: int | None = None
     widths_mhz: tuple[int, ...] = ()
     name: str | None = None
+    provenance: Provenance | None = None  # how ``standard``/``wave2`` are known
+    verified: bool | None = None  # for provenance "catalog": the row was checked against a public source
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,23 @@ class Uplink:
     port: str = ""
     speed_mbps: int | None = None
     protocol: Literal["lldp", "cdp"] = "lldp"
+    basis: tuple[Basis, ...] = ()
+
+
+@dataclass(frozen=True)
+class WifiFacts:
+    """What an access point's Wi-Fi is, from the best source it had (beacons > vendor MIB > catalog > family rule).
+
+    ``standard`` is the newest generation: "n", "ac", "ax" or "be" (or "a", "b", "g");
+    ``max_rate_mbps`` has keys "2.4", "5", "6" and "aggregate" where known.
+    """
+
+    standard: str | None = None
+    wave2: bool | None = None
+    bands_ghz: tuple[str, ...] = ()
+    max_rate_mbps: dict[str, float] = field(default_factory=dict)
+    provenance: Provenance | None = None
+    verified: bool | None = None
     basis: tuple[Basis, ...] = ()
 
 
@@ -216,6 +240,7 @@ class Device:
     hygiene: tuple[Text, ...] = ()
     errors: tuple[str, ...] = ()
     uplink: Uplink | None = None
+    wifi: WifiFacts | None = None  # access points (and APs listed by a controller)
 
 
 # --------------------------------------------------------------------------- Wi-Fi seen over the air
