@@ -171,6 +171,7 @@ class BandwidthConfig(_Strict):
 class WifiConfig(_Strict):
     iface: str = ""
     scan: bool = True
+    ssids: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(default_factory=list)
 
 
 class RoomConfig(_Strict):

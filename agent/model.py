@@ -317,7 +317,9 @@ class Finding:
     basis: tuple[Basis, ...] = ()
     reason: Text | None = None
     remedy: Text | None = None
-    declared: bool = False
+    declared: bool = False  # kept for older readers: provenance == "declared"
+    provenance: Provenance | None = None  # how the evidence that decided it is known
+    verified: bool | None = None  # for provenance "catalog": whether the row was checked against a public source
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,17 @@ class Declaration:
 
 
 @dataclass(frozen=True)
+class Room:
+    """A room listed in the config (what a person declared about it)."""
+
+    name: str
+    students: int | None = None
+    projector: bool | None = None
+    internet: bool | None = None
+    devices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class School:
     id: str
     name: str
@@ -364,6 +377,9 @@ class Criterion:
     source_note: str = ""
     applies_to: str = ""
     informational: bool = False
+    accept: tuple[str, ...] = ()  # the provenances that may decide it
+    indicator: str = ""  # official numbering
+    short: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -397,6 +413,9 @@ class EvidenceBundle:
     schema_version: str = SCHEMA_VERSION
     signature: Signature | None = None
     criteria: tuple[Criterion, ...] = ()
+    rooms: tuple[Room, ...] = ()  # assessment inputs, so the district can re-assess the bundle
+    skipped: dict[str, str] = field(default_factory=dict)  # probe -> why it did not run
+    school_ssids: tuple[str, ...] = ()  # the SSIDs the school lists as its own ([wifi] ssids)
 
 
 # --------------------------------------------------------------------------- (de)serialisation

@@ -1,13 +1,13 @@
 """The audit orchestrator: probes -> assessment -> signed bundle -> reports -> spool/upload.
 
-Each probe is called through its contract (``probes.host.probe_host()``, ``probes.discovery.run_discovery``,
-``probes.wifi.scan_air``, ``probes.bandwidth.measure``). A probe that is missing or fails becomes a warning in
-the bundle and the run goes on; only a broken config, profile or state directory stops it.
+Each probe is called directly through its contract (``probes.host.probe_host()``,
+``probes.discovery.run_discovery``, ``probes.wifi.scan_air``, ``probes.bandwidth.measure``); the verdicts come
+from the assessment core (:mod:`assessment`). A probe that fails becomes a warning in the bundle and the run
+goes on; only a broken config, profile or state directory stops it.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 import shutil
 import traceback
@@ -18,8 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from agent import __version__, assess, criteria, evidence, logs, signing
+import assessment
+from agent import __version__, evidence, logs, signing
 from agent.bundle_io import write_bundle
+from agent.catalogs import shipped as shipped_catalog
 from agent.config import Config
 from agent.errors import RuntimeFailure
 from agent.model import (
@@ -29,7 +31,9 @@ from agent.model import (
     EvidenceBundle,
     Finding,
     Host,
+    Room,
     School,
+    Status,
     from_jsonable,
     to_jsonable,
 )
@@ -58,32 +62,50 @@ class RunResult:
     failed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # not in the bundle (reports, upload)
     uploaded: str = ""
+    overall: Status = Status.UNKNOWN
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _probe(name: str, attr: str, call: Callable[[Callable[..., T]], T], warnings: list[str],
-           default: T, secrets: list[str]) -> T:
-    """Run one probe through its contract; a missing module or any failure becomes a warning."""
+def _probe(name: str, call: Callable[[], T], warnings: list[str], default: T, secrets: list[str]) -> T:
+    """Run one probe; any failure becomes a warning (with where it happened) and ``default``."""
     try:
-        module = importlib.import_module(name)
-        func = getattr(module, attr)
-    except (ImportError, AttributeError) as exc:
-        warnings.append(f"{name}.{attr} is not available ({type(exc).__name__}: {exc}); its criteria stay unknown")
-        return default
-    try:
-        return call(func)
+        return call()
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # a broken probe never ends the run
-        message = f"{name}.{attr} failed: {type(exc).__name__}: {exc}"
+        message = f"{name} failed: {type(exc).__name__}: {exc}"
         tb = traceback.extract_tb(exc.__traceback__)
         if tb:
             message += f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})"
         warnings.append(redact_text(message, secrets))
         return default
+
+
+def _host() -> Host:
+    from probes.host import probe_host
+
+    return probe_host()
+
+
+def _discover(config: Config, progress: Progress) -> list[Device]:
+    from probes.discovery import run_discovery
+
+    return run_discovery(config, progress)
+
+
+def _air(config: Config) -> list[AirAccessPoint]:
+    from probes.wifi import scan_air
+
+    return scan_air(config)
+
+
+def _bandwidth(config: Config, host: Host | None, progress: Progress) -> list[BandwidthResult]:
+    from probes.bandwidth import measure
+
+    return measure(config, host, progress)
 
 
 def redact_text(text: str, secrets: list[str]) -> str:
@@ -115,8 +137,8 @@ def redact(bundle: EvidenceBundle, secrets: list[str]) -> tuple[EvidenceBundle, 
     return (from_jsonable(EvidenceBundle, document), count) if count else (bundle, 0)
 
 
-def rooms_of(config: Config) -> tuple[assess.Room, ...]:
-    return tuple(assess.Room(r.name, r.students, r.projector, r.internet, tuple(r.devices)) for r in config.rooms)
+def rooms_of(config: Config) -> tuple[Room, ...]:
+    return tuple(Room(r.name, r.students, r.projector, r.internet, tuple(r.devices)) for r in config.rooms)
 
 
 def school_of(config: Config) -> School:
@@ -142,14 +164,14 @@ def prune(out: Path, keep: int) -> list[Path]:
     return removed
 
 
-def collect(config: Config, options: RunOptions, progress: Progress) -> tuple[assess.Inputs, list[str]]:
+def collect(config: Config, options: RunOptions, progress: Progress) -> tuple[assessment.Inputs, list[str]]:
     """Run the probes; returns what they found and the warnings."""
     warnings: list[str] = []
     secrets = config.secrets()
     skipped: dict[str, str] = {}
 
     progress.start("Máy này / this machine")
-    host: Host | None = _probe("probes.host", "probe_host", lambda f: f(), warnings, None, secrets)
+    host: Host | None = _probe("probes.host.probe_host", _host, warnings, None, secrets)
     progress.done(host.hostname if host else "?")
 
     devices: list[Device] = []
@@ -157,8 +179,8 @@ def collect(config: Config, options: RunOptions, progress: Progress) -> tuple[as
         skipped["discovery"] = "skipped"
     else:
         progress.start("Dò thiết bị / discovery")
-        devices = list(_probe("probes.discovery", "run_discovery", lambda f: f(config, progress), warnings, [],
-                              secrets) or [])
+        devices = list(_probe("probes.discovery.run_discovery", lambda: _discover(config, progress), warnings,
+                              list[Device](), secrets) or [])
         progress.done(f"{len(devices)} thiết bị / devices")
 
     air: list[AirAccessPoint] = []
@@ -168,7 +190,8 @@ def collect(config: Config, options: RunOptions, progress: Progress) -> tuple[as
         skipped["wifi"] = "wifi.scan = false"
     else:
         progress.start("Quét Wi-Fi / Wi-Fi scan")
-        air = list(_probe("probes.wifi", "scan_air", lambda f: f(config), warnings, [], secrets) or [])
+        air = list(_probe("probes.wifi.scan_air", lambda: _air(config), warnings, list[AirAccessPoint](),
+                          secrets) or [])
         progress.done(f"{len(air)} AP")
 
     measurements: list[BandwidthResult] = []
@@ -176,20 +199,21 @@ def collect(config: Config, options: RunOptions, progress: Progress) -> tuple[as
         skipped["bandwidth"] = "--skip-bandwidth"
     else:
         progress.start("Đo băng thông / bandwidth")
-        measurements = list(_probe("probes.bandwidth", "measure", lambda f: f(config, host, progress), warnings,
-                                   [], secrets) or [])
+        measurements = list(_probe("probes.bandwidth.measure", lambda: _bandwidth(config, host, progress), warnings,
+                                   list[BandwidthResult](), secrets) or [])
         progress.done(f"{len(measurements)} kết quả / results")
 
     decls, _ = evidence.collect(config)
-    inputs = assess.Inputs(
+    inputs = assessment.Inputs(
         devices=tuple(devices), air=tuple(air), measurements=tuple(measurements), declarations=tuple(decls),
         host=host, school=school_of(config), rooms=rooms_of(config), skipped=skipped,
+        school_ssids=tuple(config.wifi.ssids),
     )
     return inputs, warnings
 
 
-def build_bundle(config: Config, profile: criteria.Profile, inputs: assess.Inputs, findings: list[Finding],
-                 warnings: list[str], started_at: str) -> EvidenceBundle:
+def build_bundle(config: Config, profile: assessment.Profile, inputs: assessment.Inputs,
+                 findings: tuple[Finding, ...], warnings: list[str], started_at: str) -> EvidenceBundle:
     _, attachments = evidence.collect(config)
     return EvidenceBundle(
         bundle_id=str(uuid.uuid4()),
@@ -207,19 +231,22 @@ def build_bundle(config: Config, profile: criteria.Profile, inputs: assess.Input
         criteria_profile=f"{profile.id}@{profile.version}" if profile.version else profile.id,
         warnings=tuple(warnings),
         criteria=profile.criteria(),
+        rooms=inputs.rooms,
+        skipped=dict(inputs.skipped),
+        school_ssids=inputs.school_ssids,
     )
 
 
 def render_reports(bundle: EvidenceBundle, run_dir: Path, formats: tuple[str, ...], lang: str,
                    warnings: list[str]) -> dict[str, Path]:
     """Write the reports; a failing format is a warning (the signed bundle is already on disk)."""
+    from reports import render
+
     files: dict[str, Path] = {}
     names = {"html": "report.html", "pdf": "report.pdf", "csv": "inventory.csv", "xlsx": "inventory.xlsx"}
     for fmt in formats:
         target = run_dir / names[fmt]
         try:
-            from reports import render
-
             render(bundle, fmt, lang, target)
             files[fmt] = target
         except KeyboardInterrupt:
@@ -237,13 +264,8 @@ def spool_and_upload(config: Config, path: Path, upload: bool, warnings: list[st
     """
     if not config.district.url:
         return ""
-    try:
-        module = importlib.import_module("agent.upload")
-        spool_bundle = module.spool_bundle
-        flush = module.flush
-    except (ImportError, AttributeError) as exc:
-        warnings.append(f"agent.upload is not available ({exc}): the bundle was not spooled for the district")
-        return ""
+    from agent.upload import flush, spool_bundle
+
     try:
         spool_bundle(config, path)
     except Exception as exc:
@@ -262,10 +284,10 @@ def spool_and_upload(config: Config, path: Path, upload: bool, warnings: list[st
         warnings.append(redact_text(f"upload: {type(exc).__name__}: {exc} (the bundle stays in the spool)",
                                     config.secrets()))
         return "spooled"
-    if getattr(result, "rejected", None):
+    if result.rejected:
         warnings.append(redact_text(f"district refused: {result.rejected[0][1]}", config.secrets()))
         return "rejected"
-    if getattr(result, "waiting", None):
+    if result.waiting:
         warnings.append(redact_text(f"upload waiting: {result.waiting[0][1]}", config.secrets()))
         return "spooled"
     return "sent"
@@ -274,15 +296,15 @@ def spool_and_upload(config: Config, path: Path, upload: bool, warnings: list[st
 def run_audit(config: Config, options: RunOptions, progress: Progress | None = None) -> RunResult:
     """One whole audit. Raises only for a broken profile, key or output directory."""
     progress = progress or NullProgress()
-    profile = criteria.load(config.agent.criteria_profile)
+    profile = assessment.load(config.agent.criteria_profile)
     key = signing.load_or_create_key(config.agent.key_path)
     started_dt = datetime.now(UTC)
     started_at = started_dt.isoformat(timespec="seconds")
     logs.set_context(run_id=run_dir_for(Path(""), started_dt).name, school_id=config.school.id or None)
 
     inputs, warnings = collect(config, options, progress)
-    findings = assess.assess(inputs, profile)
-    bundle = build_bundle(config, profile, inputs, findings, warnings, started_at)
+    verdict = assessment.assess(inputs, profile, shipped_catalog())
+    bundle = build_bundle(config, profile, inputs, verdict.findings, warnings, started_at)
     bundle, masked = redact(bundle, config.secrets())
     if masked:
         bundle = replace(bundle, warnings=(*bundle.warnings, f"{masked} secret value(s) in probe output were masked"))
@@ -296,7 +318,8 @@ def run_audit(config: Config, options: RunOptions, progress: Progress | None = N
     except OSError as exc:
         raise RuntimeFailure(f"{run_dir}: cannot write the evidence: {exc.strerror} (choose another --out)") from None
     result = RunResult(bundle=bundle, run_dir=run_dir, files={"evidence": bundle_path})
-    result.failed = assess.failed(findings, profile)
+    result.failed = list(verdict.failed)
+    result.overall = verdict.overall
 
     progress.start("Báo cáo / reports")
     lang = options.lang or config.agent.language

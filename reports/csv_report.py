@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from agent.model import Device, EvidenceBundle
+from assessment import provenance
 
 COLUMNS = (
     "ip", "mac", "vendor", "model", "firmware", "serial", "role", "sys_name", "sys_location",
@@ -38,7 +39,9 @@ def device_row(d: Device, verdicts: str) -> dict[str, str]:
 def rows(bundle: EvidenceBundle) -> list[dict[str, str]]:
     by_subject: dict[str, list[str]] = {}
     for f in bundle.findings:
-        by_subject.setdefault(f.subject, []).append(f"{f.criterion_id}={f.status.value}")
+        known = provenance.key(f.provenance, f.verified)
+        entry = f"{f.criterion_id}={f.status.value}" + (f"/{known}" if known else "")
+        by_subject.setdefault(f.subject, []).append(entry)
     return [device_row(d, "; ".join(by_subject.get(d.ip, []))) for d in bundle.devices]
 
 

@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup
 
-from agent.assess import generation
-from agent.criteria import GENERATIONS
+import assessment
 from agent.model import Device, EvidenceBundle, Finding, Status, to_jsonable
 from agent.signing import digest as bundle_digest
+from assessment import provenance
+from assessment.profile import GENERATIONS
+from assessment.wifi import generation
 from reports import svg
 from reports.i18n import DECLARATION_KEYS, ROLE, STATUS, SYMBOL, label, pick
 
@@ -178,9 +180,9 @@ def context(bundle: EvidenceBundle, lang: str, digest: str | None = None) -> dic
     digest = digest or bundle_digest(to_jsonable(bundle))
     rows = _rows(bundle, lang)
     judged = [r for r in rows if not r.informational]
-    statuses = {r.status for r in judged}
-    overall = "fail" if "fail" in statuses else "unknown" if "unknown" in statuses or not judged else "pass"
+    overall = assessment.overall(bundle.findings, bundle.criteria).value
     counts = {s: sum(1 for r in judged if r.status == s) for s in ("pass", "fail", "unknown")}
+    by_provenance = assessment.passes_by_provenance(bundle.findings, bundle.criteria)
     topology, unlinked = svg.topology(bundle, lang)
     decls = [{"key": pick(DECLARATION_KEYS[d.key], lang) if d.key in DECLARATION_KEYS else d.key, "value": d.value,
               "note": d.note, "by": d.declared_by, "at": local_time(d.declared_at, lang) if d.declared_at else "",
@@ -193,6 +195,9 @@ def context(bundle: EvidenceBundle, lang: str, digest: str | None = None) -> dic
         "lang": lang,
         "t": lambda key: label(key, lang),
         "status_word": lambda s: pick(STATUS[s], lang),
+        "prov": lambda f: provenance.word(f.provenance, f.verified, lang) if f is not None else "",
+        "prov_word": lambda k: provenance.WORDS[k].get(lang) if k in provenance.WORDS else k,
+        "by_provenance": by_provenance,
         "symbol": SYMBOL,
         "text": lambda text: text.get(lang) if text else "",
         "subject": _subject_name(bundle, lang),

@@ -24,6 +24,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "overall_fail": ("Có tiêu chí không đạt", "Some criteria fail"),
     "overall_unknown": ("Chưa đủ dữ liệu để kết luận mọi tiêu chí", "Not enough data to conclude on every criterion"),
     "summary": ("1. Kết quả theo tiêu chí", "1. Results by criterion"),
+    "passes_by_provenance": ("Tiêu chí đạt theo loại căn cứ", "Passes by kind of evidence"),
+    "provenance": ("Căn cứ", "Known by"),
     "criterion": ("Tiêu chí", "Criterion"),
     "result": ("Kết quả", "Result"),
     "measured": ("Giá trị ghi nhận", "Found"),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.model import EvidenceBundle
+from assessment import provenance
 from reports.csv_report import COLUMNS, rows
 from reports.i18n import STATUS, SYMBOL, label, pick
 
@@ -51,17 +52,17 @@ def write_xlsx(bundle: EvidenceBundle, target: Path, lang: str = "vi") -> Path:
     school = [f for f in bundle.findings if f.subject == "school"]
     sheet(_plain(label("summary", lang)),
           ["id", label("criterion", lang), label("result", lang), "status", label("measured", lang),
-           label("required", lang), label("declared", lang), label("explanation", lang), label("remedy", lang)],
+           label("required", lang), label("provenance", lang), label("explanation", lang), label("remedy", lang)],
           [[f.criterion_id, titles.get(f.criterion_id, f.criterion_id),
             f"{SYMBOL[f.status.value]} {pick(STATUS[f.status.value], lang)}", f.status.value, f.measured or "",
-            f.threshold or "", "x" if f.declared else "", f.reason.get(lang) if f.reason else "",
+            f.threshold or "", provenance.word(f.provenance, f.verified, lang), f.reason.get(lang) if f.reason else "",
             f.remedy.get(lang) if f.remedy else ""] for f in school], status_col=3)
     sheet(_plain(label("devices", lang)), list(COLUMNS), [[r[c] for c in COLUMNS] for r in rows(bundle)])
     sheet(_plain(label("appendix", lang)).split(":")[0],
           ["id", label("subject", lang), "status", label("measured", lang), label("required", lang),
-           label("declared", lang), label("explanation", lang), label("remedy", lang), label("basis", lang)],
+           label("provenance", lang), label("explanation", lang), label("remedy", lang), label("basis", lang)],
           [[f.criterion_id, f.subject, f.status.value, f.measured or "", f.threshold or "",
-            "x" if f.declared else "", f.reason.get(lang) if f.reason else "",
+            provenance.word(f.provenance, f.verified, lang), f.reason.get(lang) if f.reason else "",
             f.remedy.get(lang) if f.remedy else "",
             "\n".join(f"{b.source} {b.key} = {b.value}" + (f" ({b.note})" if b.note else "") for b in f.basis)]
            for f in bundle.findings], status_col=2)

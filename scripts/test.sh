@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
-.venv/bin/mypy agent probes reports district lab
+.venv/bin/mypy agent assessment probes reports district lab
 .venv/bin/python -m pytest "$@"

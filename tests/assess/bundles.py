@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent import assess, criteria, signing
+from agent import criteria, signing
 from agent.model import Attachment, EvidenceBundle
+from tests.assess import core as assess
 from tests.assess.school import HOST, SCHOOL, lab_inputs
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from agent.assess import Inputs, Room
 from agent.model import (
     AirAccessPoint,
     BandwidthResult,
@@ -16,10 +15,12 @@ from agent.model import (
     Nic,
     Radio,
     Role,
+    Room,
     Sample,
     School,
     Text,
 )
+from assessment.inputs import Inputs
 
 SCHOOL = School(id="79000701", name="Trường THCS Nguyễn Du", district="Quận 1", ward="Phường Bến Nghé", students=850)
 

@@ -6,8 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from agent import assess, criteria
+import assessment
+from agent import criteria
 from agent.model import AirAccessPoint, Declaration, Device, Finding, Radio, Role, Status
+from assessment.catalog import ApFacts, ModelFacts
+from tests.assess import core as assess
 from tests.assess.school import (
     AIR_NANOHD,
     AIR_NEIGHBOUR,
@@ -20,6 +23,19 @@ from tests.assess.school import (
 )
 
 HCMC = criteria.load("hcmc-956-2024")
+
+
+class OneModel:
+    """A catalog that knows one router/switch model (whatever its name) and no AP."""
+
+    def __init__(self, facts: ModelFacts) -> None:
+        self.facts = facts
+
+    def access_point(self, model: str, vendor: str | None) -> ApFacts | None:
+        return None
+
+    def device_model(self, model: str, vendor: str | None) -> ModelFacts | None:
+        return self.facts
 MOET = criteria.load("moet-4725-2022")
 
 
@@ -37,7 +53,8 @@ def lab() -> list[Finding]:
 def test_lab_router_and_switch_pass_with_their_basis(lab: list[Finding]) -> None:
     router = by(lab, "1.2-router", ROUTER.ip)
     assert router.status == Status.PASS
-    assert "10\u00a0000" in (router.measured or "") and "port capability" in (router.measured or "")
+    # the negotiated 10G (measured) outranks the catalog's port capability (same value)
+    assert "10\u00a0000" in (router.measured or "") and router.provenance == "measured"
     assert any(b.key == "port_capability" and b.value == "10000" for b in router.basis)
     assert by(lab, "1.2-switch", SWITCH.ip).status == Status.PASS
     assert by(lab, "1.2-router").status == Status.PASS and by(lab, "1.2-switch").status == Status.PASS
@@ -50,7 +67,7 @@ def test_lab_nanohd_passes_and_eap115_fails_with_a_remedy(lab: list[Finding]) ->
     eap = by(lab, "1.2-wifi-standard", EAP115.ip)
     assert eap.status == Status.FAIL and eap.measured == "802.11n"
     assert eap.remedy is not None
-    assert "EAP115" in eap.remedy.en and "802.11ac Wave 2 or 802.11ax" in eap.remedy.en
+    assert "EAP115" in eap.remedy.en and "802.11ac Wave 2 AP or newer" in eap.remedy.en
     assert "thay bằng AP 802.11ac Wave 2" in eap.remedy.vi
     assert by(lab, "1.2-wifi-bands", EAP115.ip).status == Status.FAIL
     assert by(lab, "1.2-wifi-bands", NANOHD.ip).status == Status.PASS
@@ -68,10 +85,19 @@ def test_a_neighbours_ap_is_listed_but_not_counted(lab: list[Finding]) -> None:
     assert AIR_NEIGHBOUR.name not in (by(lab, "1.2-wifi-standard").reason or assess.T("", "")).en
 
 
-def test_air_only_aps_are_judged_when_snmp_found_none() -> None:
-    inputs = lab_inputs(devices=(ROUTER, SWITCH), air=(AIR_NANOHD, AIR_NEIGHBOUR))
+def test_air_only_aps_are_judged_only_when_tied_to_the_school() -> None:
+    # no AP over SNMP: a neighbour's 802.11n AP must not make the school fail
+    untied = assess.assess(lab_inputs(devices=(ROUTER, SWITCH), air=(AIR_NANOHD, AIR_NEIGHBOUR)), HCMC)
+    assert by(untied, "1.2-wifi-standard", f"wifi:{AIR_NEIGHBOUR.name}").status == Status.NOT_APPLICABLE
+    assert by(untied, "1.2-wifi-standard", f"wifi:{AIR_NANOHD.name}").status == Status.NOT_APPLICABLE
+    assert by(untied, "1.2-wifi-standard").status == Status.UNKNOWN
+    assert "2 not judged" in (by(untied, "1.2-wifi-standard").reason or assess.T("", "")).en
+    # the config lists both SSIDs as the school's: both are judged
+    inputs = lab_inputs(devices=(ROUTER, SWITCH), air=(AIR_NANOHD, AIR_NEIGHBOUR),
+                        school_ssids=("NguyenDu-GV", "Cafe-Sua-Da"))
     findings = assess.assess(inputs, HCMC)
     assert by(findings, "1.2-wifi-standard", f"wifi:{AIR_NANOHD.name}").status == Status.PASS
+    assert by(findings, "1.2-wifi-standard", f"wifi:{AIR_NANOHD.name}").provenance == "measured"
     assert by(findings, "1.2-wifi-standard", f"wifi:{AIR_NEIGHBOUR.name}").status == Status.FAIL
     # only 2.4 GHz heard: the 5 GHz radio may be out of range, so the band rule cannot fail on air data alone
     bands = by(findings, "1.2-wifi-bands", f"wifi:{AIR_NEIGHBOUR.name}")
@@ -79,8 +105,9 @@ def test_air_only_aps_are_judged_when_snmp_found_none() -> None:
 
 
 def test_wave2_unknown_and_per_band_reading() -> None:
-    ac = replace(NANOHD, radios=(Radio(band_ghz="5", standard="802.11ac", max_rate_mbps=867.0),
-                                 Radio(band_ghz="2.4", standard="802.11n", max_rate_mbps=400.0)))
+    radios = (Radio(band_ghz="5", standard="802.11ac", max_rate_mbps=867.0),
+              Radio(band_ghz="2.4", standard="802.11n", max_rate_mbps=400.0))
+    ac = replace(NANOHD, model="AC-NOT-IN-CATALOG", radios=radios)
     findings = assess.assess(lab_inputs(devices=(ac,), air=()), HCMC)
     std = by(findings, "1.2-wifi-standard", ac.ip)
     assert std.status == Status.UNKNOWN and "Wave 2" in (std.reason.en if std.reason else "")
@@ -111,11 +138,17 @@ def test_no_snmp_answer_is_unknown_with_how_to_fix() -> None:
 def test_capacity_fail_and_negotiated_only() -> None:
     small = replace(ROUTER, model="hEX RB750Gr3", max_port_speed_mbps=1000, max_port_capability_mbps=1000)
     f = by(assess.assess(lab_inputs(devices=(small,)), HCMC), "1.2-router", small.ip)
-    assert f.status == Status.FAIL and f.remedy is not None and "10 Gbps (SFP+)" in f.remedy.en
-    catalogued = replace(small, throughput_mbps=12000)
-    f = by(assess.assess(lab_inputs(devices=(catalogued,)), HCMC), "1.2-router", small.ip)
+    assert f.status == Status.FAIL and f.remedy is not None and "10\u00a0Gbps" in f.remedy.en
+    # a throughput the bundle claims is not evidence: only the assessor's own catalog says what a model does
+    claimed = replace(small, throughput_mbps=12000)
+    f = by(assess.assess(lab_inputs(devices=(claimed,)), HCMC), "1.2-router", small.ip)
+    assert f.status == Status.FAIL
+    catalog = OneModel(ModelFacts("hex-test", throughput_mbps=12000, verified=False))
+    found = assessment.assess(lab_inputs(devices=(small,)), HCMC, catalog).findings
+    f = by(list(found), "1.2-router", small.ip)
     assert f.status == Status.PASS and "catalog throughput" in (f.measured or "")
-    negotiated = replace(ROUTER, max_port_speed_mbps=1000, max_port_capability_mbps=None)
+    assert (f.provenance, f.verified) == ("catalog", False)
+    negotiated = replace(ROUTER, model="RB-NOT-IN-CATALOG", max_port_speed_mbps=1000, max_port_capability_mbps=None)
     f = by(assess.assess(lab_inputs(devices=(negotiated,)), HCMC), "1.2-router", ROUTER.ip)
     assert f.status == Status.UNKNOWN and "catalog" in (f.remedy.en if f.remedy else "")
     none = by(assess.assess(lab_inputs(devices=()), HCMC), "1.2-router")
@@ -133,9 +166,19 @@ def test_internet_goodput_against_the_ceiling() -> None:
     assert "1000" in (low.reason.en if low.reason else "")  # the declared contract is mentioned, not used
     limited = internet(measurements=(download(94.0, limited_by="agent NIC 100 Mbit/s"),), declarations=())
     assert limited.status == Status.UNKNOWN and "agent NIC 100 Mbit/s" in (limited.reason.en if limited.reason else "")
-    assert "wired port of at least 1\u00a0000" in (limited.remedy.en if limited.remedy else "")
+    assert "wired port of at least 1\u00a0Gbps" in (limited.remedy.en if limited.remedy else "")
+    # the profile accepts only measurements for the Internet: a declared contract is shown, never decides
     declared = internet(measurements=(), skipped={"bandwidth": "--skip-bandwidth"})
-    assert declared.status == Status.PASS and declared.declared
+    assert declared.status == Status.UNKNOWN and declared.provenance is None
+    assert "does not accept a declaration" in (declared.reason.en if declared.reason else "")
+    lenient = HCMC.model_copy(update={"rules": [r.model_copy(update={"accept": ["measured", "declared"]})
+                                                for r in HCMC.rules]})
+    found = assess.assess(lab_inputs(measurements=(), skipped={"bandwidth": "--skip-bandwidth"}), lenient)
+    declared = by(found, "1.2-internet")
+    assert declared.status == Status.PASS and declared.provenance == "declared" and declared.declared
+    # a limited measurement plus a contract: still unknown under the strict profile
+    nic = download(94.0, limited_by="agent NIC 100 Mbit/s")
+    assert internet(measurements=(nic,)).status == Status.UNKNOWN
     assert "declared" in (declared.measured or "") and "not measured" in (declared.reason.en if declared.reason else "")
     nothing = internet(measurements=(), declarations=(), skipped={"bandwidth": "--skip-bandwidth"})
     assert nothing.status == Status.UNKNOWN and "--skip-bandwidth" in (nothing.reason.en if nothing.reason else "")
@@ -160,7 +203,7 @@ def test_informational_rules_never_fail_the_audit(lab: list[Finding]) -> None:
     coverage = by(lab, "info-classroom-coverage")
     assert coverage.status == Status.FAIL  # Phòng 103 has nothing
     assert by(lab, "info-classroom-coverage", "room:Phòng 101").status == Status.PASS  # by sysLocation
-    assert set(assess.failed(lab, HCMC)) == {"1.2-wifi-standard", "1.2-wifi-bands", "1.2-wifi-rate"}
+    assert set(assess.failed(lab, HCMC.rules)) == {"1.2-wifi-standard", "1.2-wifi-bands", "1.2-wifi-rate"}
     crowded = replace(lab_inputs().school, students=2000)  # type: ignore[type-var]
     f = by(assess.assess(lab_inputs(school=crowded), HCMC), "info-bandwidth-per-student")
     assert f.status == Status.FAIL and "2\u00a0000" in (f.remedy.en if f.remedy else "")
@@ -201,7 +244,10 @@ def test_generation_names(text: str, gen: str | None) -> None:
 def test_he_ap_is_newer_than_wave2() -> None:
     ax = AirAccessPoint(name="u6", standard="ax", bands_ghz=("2.4", "5"),
                         max_rate_mbps_by_band={"2.4": 573.5, "5": 4804.0})
-    findings = assess.assess(lab_inputs(devices=(), air=(ax,)), HCMC)
+    findings = assess.assess(lab_inputs(devices=(), air=(ax,), school_ssids=("S",)), HCMC)
+    assert by(findings, "1.2-wifi-standard", "wifi:u6").status == Status.NOT_APPLICABLE  # no SSID, no wired MAC
+    ax = replace(ax, bssids=(Radio(band_ghz="5", standard="ax", bssid="74:ac:b9:00:00:01", ssid="S"),))
+    findings = assess.assess(lab_inputs(devices=(), air=(ax,), school_ssids=("S",)), HCMC)
     assert by(findings, "1.2-wifi-standard", "wifi:u6").status == Status.PASS
     assert by(findings, "1.2-wifi-rate", "wifi:u6").status == Status.PASS
 
@@ -210,8 +256,10 @@ def test_air_only_band_verdict_uses_the_catalog_match() -> None:
     eap = AirAccessPoint(name="50:c7:bf:00:00:99", standard="n", bands_ghz=("2.4",), model="EAP115",
                          max_rate_mbps_by_band={"2.4": 300.0},
                          bssids=(Radio(band_ghz="2.4", standard="n", bssid="50:c7:bf:00:00:99", ssid="S"),))
-    f = by(assess.assess(lab_inputs(devices=(), air=(eap,)), HCMC), "1.2-wifi-bands", f"wifi:{eap.name}")
+    f = by(assess.assess(lab_inputs(devices=(), air=(eap,), school_ssids=("S",)), HCMC), "1.2-wifi-bands",
+           f"wifi:{eap.name}")
     assert f.status == Status.FAIL and f.remedy is not None and "EAP115" in f.remedy.en
+    assert f.provenance == "catalog"  # the catalog row says the EAP115 has no 5 GHz radio
 
 
 def test_catalog_fills_what_snmp_did_not_report() -> None:

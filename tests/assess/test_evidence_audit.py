@@ -15,7 +15,7 @@ import pytest
 
 from agent import bundle_io, signing
 from agent import config as config_mod
-from agent.model import Device, Role
+from agent.model import Basis, Device, Role
 from agent.run import RunOptions, run_audit
 
 COMMUNITY = "comm-S3cret-x7q"
@@ -96,10 +96,11 @@ def _xlsx_text(path: Path) -> str:
 def test_audit_writes_signed_run_and_exits_1_on_a_failing_criterion(tmp_path: Path) -> None:
     config = write_config(tmp_path, "")
     assert cli(config, "evidence", "add", "isp_contract_mbps", "300", "--note", "gói 300M").returncode == 0
+    assert cli(config, "evidence", "add", "security_solution", "chưa có").returncode == 0
     result = cli(config, "audit", "--skip-bandwidth", "--skip-wifi", "--skip-discovery", "--format", "html",
                  "--format", "pdf", "--format", "csv", "--format", "xlsx")
-    assert result.returncode == 1, result.stderr  # the declared 300 Mbit/s contract fails "Internet >= 1 Gbps"
-    assert "Đường truyền Internet tối thiểu 1 Gbps" in result.stderr and "KHÔNG ĐẠT" in result.stderr
+    assert result.returncode == 1, result.stderr  # the school declares no security solution: a declared fail
+    assert "Có giải pháp an toàn thông tin mạng" in result.stderr and "KHÔNG ĐẠT" in result.stderr
     out = tmp_path / "state" / "out"
     runs = sorted(out.iterdir())
     assert len(runs) == 1
@@ -110,7 +111,10 @@ def test_audit_writes_signed_run_and_exits_1_on_a_failing_criterion(tmp_path: Pa
     assert verify.returncode == 0, verify.stderr
     bundle = bundle_io.read_bundle(run / "evidence.json")
     internet = next(f for f in bundle.findings if f.criterion_id == "1.2-internet" and f.subject == "school")
-    assert internet.status.value == "fail" and internet.declared
+    # the declared 300 Mbit/s contract is shown, but the profile decides the Internet on measurements only
+    assert internet.status.value == "unknown" and "300" in (internet.reason.en if internet.reason else "")
+    security = next(f for f in bundle.findings if f.criterion_id == "1.2-security" and f.subject == "school")
+    assert security.status.value == "fail" and security.provenance == "declared"
     assert {c.id for c in bundle.criteria} >= {"1.2-router", "1.2-internet"}
     assert bundle.host is not None  # probes.host ran (read-only)
     # no secret anywhere: bundle, reports, PDF text, spreadsheet, console
@@ -141,7 +145,8 @@ def test_broken_or_missing_probes_become_warnings_and_leaks_are_masked(tmp_path:
     def run_discovery(cfg: object, progress: object) -> list[Device]:
         # a device whose sysDescr echoes the community it was asked with
         return [Device(ip="127.0.0.1", role=Role.ROUTER, sys_descr=f"RouterOS community={COMMUNITY}",
-                       snmp_status="ok", max_port_capability_mbps=10000)]
+                       snmp_status="ok", max_port_capability_mbps=10000,
+                       basis=(Basis("snmp", "IF-MIB fastest physical port (sfp-sfpplus1)", "10000"),))]
 
     leaky.run_discovery = run_discovery  # type: ignore[attr-defined]
     broken = types.ModuleType("probes.bandwidth")
@@ -159,7 +164,7 @@ def test_broken_or_missing_probes_become_warnings_and_leaks_are_masked(tmp_path:
     assert COMMUNITY not in text and TOKEN not in text
     assert bundle.devices[0].sys_descr == "RouterOS community=***"
     warnings = "\n".join(bundle.warnings)
-    assert "probes.wifi.scan_air is not available" in warnings
+    assert "probes.wifi.scan_air failed: ImportError" in warnings
     assert "probes.bandwidth.measure failed: ConnectionError" in warnings and "***" in warnings
     assert "secret value(s) in probe output were masked" in warnings
     assert signing.verify(bundle)
