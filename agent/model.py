@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -436,6 +437,12 @@ def to_jsonable(obj: Any) -> Any:
 
 def from_jsonable(cls: type[T], data: Any) -> T:
     """Parse plain JSON data into ``cls``, checking every type on the way (pydantic)."""
+    adapter: Any = _adapter(cls)  # type: ignore[arg-type]
+    return adapter.validate_python(data)
+
+
+@functools.lru_cache(maxsize=32)
+def _adapter(cls: type) -> Any:
     from pydantic import TypeAdapter
 
-    return TypeAdapter(cls).validate_python(data)
+    return TypeAdapter(cls)

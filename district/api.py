@@ -65,6 +65,20 @@ class Receipt(BaseModel):
     status: str
 
 
+class VerdictOut(BaseModel):
+    criterion_id: str
+    status: str  # the district's own verdict (its pinned profile and catalog)
+    provenance: str | None  # measured | catalog | catalog_verified | inferred | declared
+    school_status: str | None  # what the school's bundle claimed ("not_assessed" when its profile lacks it)
+
+
+class DisagreementOut(BaseModel):
+    criterion_id: str
+    school_status: str
+    district_status: str
+    reason: str  # why the district decided as it did (English; the dashboard shows Vietnamese)
+
+
 class SchoolOut(BaseModel):
     id: str
     name: str
@@ -79,6 +93,10 @@ class SchoolOut(BaseModel):
     download_mbps: float | None
     upload_mbps: float | None
     devices: int | None
+    school_overall: str | None = None
+    profile: str | None = None
+    verdicts: list[VerdictOut] = []
+    disagreements: list[DisagreementOut] = []
 
 
 class BundleOut(Receipt):
@@ -233,7 +251,7 @@ def _upload(app_state: Any, token: str, raw: bytes) -> tuple[int, dict[str, Any]
         except RecursionError:
             return 400, {"detail": "the body is not JSON: nested too deeply"}
         try:
-            return 201, store.ingest(session, school, doc, text_body)
+            return 201, store.ingest(session, school, doc, text_body, app_state.assessor)
         except store.StoreError as exc:
             session.rollback()
             return exc.status, {"detail": exc.message, "problems": exc.problems}

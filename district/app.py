@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from district import __version__, api, dashboard, migrate, speed, store
 from district.db import make_engine, sessions
 from district.settings import Settings
+from district.summary import assessor
 
 log = logging.getLogger("district")
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Receives signed evidence bundles from school agents. See docs/district.md.",
     )
     app.state.settings = settings
+    app.state.assessor = assessor(settings.profile)  # loads and checks the pinned profile at start
     app.state.engine = engine
     app.state.sessions = factory
     # SQLite takes one writer at a time: each worker checks and stores uploads on its event loop, one by one

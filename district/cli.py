@@ -63,6 +63,23 @@ def _first_line(exc: BaseException) -> str:
 DB_OPTION = click.option(
     "--db", "db", default=None, metavar="URL", help="Database URL (default: $DATABASE_URL or a SQLite file)."
 )
+PROFILE_OPTION = click.option(
+    "--profile", "profile", default=None, metavar="NAME|FILE",
+    help="The criteria profile the district judges with (default: $DISTRICT_PROFILE or hcmc-956-2024).",
+)
+
+
+def _assessor(profile: str | None) -> Any:
+    """The district's assessor for ``profile`` (one clear line when the profile is bad)."""
+    from agent.errors import ConfigError
+    from district.settings import Settings
+    from district.summary import assessor
+
+    name = profile or Settings().profile
+    try:
+        return assessor(name)
+    except ConfigError as exc:
+        raise BadInput(str(exc)) from None
 
 
 @click.group()
@@ -79,7 +96,9 @@ def cli() -> None:
 )
 @click.option("--tls-cert", type=click.Path(dir_okay=False), default=None, help="Serve HTTPS with this certificate.")
 @click.option("--tls-key", type=click.Path(dir_okay=False), default=None, help="The certificate's private key (PEM).")
-def serve(bind: str, db: str | None, workers: int, log_level: str, tls_cert: str | None, tls_key: str | None) -> None:
+@PROFILE_OPTION
+def serve(bind: str, db: str | None, workers: int, log_level: str, tls_cert: str | None, tls_key: str | None,
+          profile: str | None) -> None:
     """Run the server (migrates the database first). HTTPS with --tls-cert/--tls-key, or behind a proxy."""
     if bool(tls_cert) != bool(tls_key):
         raise BadInput("--tls-cert and --tls-key go together")
@@ -91,14 +110,17 @@ def serve(bind: str, db: str | None, workers: int, log_level: str, tls_cert: str
         raise BadInput(f"--bind {bind!r}: expected HOST:PORT, e.g. 0.0.0.0:8080")
     host = host.strip("[]")
     settings = _settings(db)
+    judge = _assessor(profile)  # a bad profile stops here, with one line
     _session(db).close()  # migrate once, before any worker starts
     os.environ["DATABASE_URL"] = settings.database_url
+    if profile:
+        os.environ["DISTRICT_PROFILE"] = str(Path(profile).resolve()) if Path(profile).is_file() else profile
     import uvicorn
 
     scheme = "https" if tls_cert else "http"
     click.echo(
         f"schoolnet-district: serving on {scheme}://{bind} (database {_safe_url(settings.database_url)}, "
-        f"{workers} worker(s))",
+        f"profile {judge.name}, {workers} worker(s))",
         err=True,
     )
 
@@ -114,6 +136,29 @@ def serve(bind: str, db: str | None, workers: int, log_level: str, tls_cert: str
         ssl_keyfile=tls_key,
         access_log=log_level in ("debug", "info"),
     )
+
+
+@cli.command()
+@click.option("--school", "school_id", default=None, metavar="ID", help="Only this school's bundles.")
+@PROFILE_OPTION
+@DB_OPTION
+def recheck(school_id: str | None, profile: str | None, db: str | None) -> None:
+    """Re-assess stored bundles with the district's profile and catalog (after either changes)."""
+    from district.recheck import recheck_all
+
+    judge = _assessor(profile)
+    session = _session(db)
+    try:
+        def progress(done: int, total: int, changed: int) -> None:
+            click.echo(f"\rrecheck: {done}/{total} bundles, {changed} verdict(s) changed", err=True, nl=done == total)
+
+        result = recheck_all(session, judge, school_id=school_id, progress=progress)
+    finally:
+        session.close()
+    if school_id and result.total == 0:
+        raise BadInput(f"no stored bundles for school {school_id!r}")
+    click.echo(f"recheck: {result.total} bundle(s) re-assessed with {judge.name}; {result.changed} changed overall "
+               f"verdict; {result.errors} could not be assessed", err=True)
 
 
 @cli.command()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DB_PATH = Path("/var/lib/schoolnet-district/district.db")
+DEFAULT_PROFILE = "hcmc-956-2024"
 
 
 def normalise_url(url: str) -> str:
@@ -37,3 +38,5 @@ class Settings:
     stale_days: int = field(default_factory=lambda: _int_env("DISTRICT_STALE_DAYS", 30))
     enroll_code_days: int = field(default_factory=lambda: _int_env("DISTRICT_ENROLL_CODE_DAYS", 14))
     secure_cookies: bool = field(default_factory=lambda: os.environ.get("DISTRICT_SECURE_COOKIES", "") == "1")
+    # the criteria profile the district judges every bundle with (a shipped id or a file)
+    profile: str = field(default_factory=lambda: os.environ.get("DISTRICT_PROFILE", "") or DEFAULT_PROFILE)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from district import security
 from district.db import Bundle, School, Setting, User, aware, utcnow
 from district.signature import check_signature, decode_public_key, key_id
-from district.summary import summarise
+from district.summary import Assessor, summarise
 
 SCHOOL_ID_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
 
@@ -193,8 +193,11 @@ def validate_document(doc: Any) -> list[str]:
     return validate(doc)
 
 
-def ingest(session: Session, school: Uploader, doc: Any, text: str) -> dict[str, Any]:
-    """Check and store one bundle for ``school``; idempotent on bundle_id. Raises StoreError."""
+def ingest(session: Session, school: Uploader, doc: Any, text: str, judge: Assessor | None = None) -> dict[str, Any]:
+    """Check, re-assess (with the district's ``judge``) and store one bundle; idempotent on bundle_id.
+
+    Raises StoreError.
+    """
     if not isinstance(doc, dict):
         raise StoreError(422, f"the bundle must be a JSON object, got {type(doc).__name__}")
     problems = validate_document(doc)
@@ -227,7 +230,10 @@ def ingest(session: Session, school: Uploader, doc: Any, text: str) -> dict[str,
     data = text.encode("utf-8")
     now = utcnow()
     finished = str(doc["finished_at"])[:40]
-    summary = json.dumps(summarise(doc))  # ASCII escapes: no NUL or surrogate reaches the database
+    try:
+        summary = json.dumps(summarise(doc, judge))  # ASCII escapes: no NUL or surrogate reaches the database
+    except ValueError as exc:  # pydantic's ValidationError: the inputs do not parse as the model
+        raise StoreError(422, f"the bundle's inputs cannot be assessed: {str(exc).splitlines()[0][:200]}") from None
     values = {
         "bundle_id": bundle_id,
         "school_id": school.school_id,
@@ -344,6 +350,19 @@ class SchoolRow:
             "download_mbps": self.summary.get("download_mbps"),
             "upload_mbps": self.summary.get("upload_mbps"),
             "devices": self.summary.get("devices"),
+            "school_overall": self.summary.get("school_overall"),
+            "profile": self.summary.get("profile"),
+            "verdicts": [
+                {"criterion_id": cid, "status": status,
+                 "provenance": (self.summary.get("provenance") or {}).get(cid) or None,
+                 "school_status": (self.summary.get("school_criteria") or {}).get(cid)}
+                for cid, status in (self.summary.get("criteria") or {}).items()
+            ],
+            "disagreements": [
+                {"criterion_id": d.get("criterion_id"), "school_status": d.get("school_status"),
+                 "district_status": d.get("district_status"), "reason": (d.get("reason") or {}).get("en", "")}
+                for d in self.summary.get("disagreements") or ()
+            ],
         }
 
 

@@ -13,6 +13,7 @@ from agent.model import (
     BandwidthResult,
     Basis,
     Criterion,
+    Declaration,
     Device,
     EvidenceBundle,
     Finding,
@@ -62,20 +63,35 @@ def make_bundle(
     upload_mbps: float = 180.0,
     statuses: tuple[str, ...] = ("fail", "pass", "pass", "unknown", "pass"),
     ward: str = "Phường Bến Nghé",
+    claimed: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """A signed bundle for ``school_id``; ``devices`` scales its size (about 2 KB per device)."""
+    """A signed bundle for ``school_id``; ``devices`` scales its size (about 2 KB per device).
+
+    ``statuses`` are the school's claims for CRITERIA (router, switch, Wi-Fi, Internet, security); the inputs
+    are built so the district's own assessment agrees with them (``claimed`` overrides the claims alone, to
+    make a school that claims more than its evidence shows).
+    """
+    want = dict(zip([c for c, _, _ in CRITERIA], statuses, strict=False))
     devs = []
     for i in range(devices):
         role = (Role.ROUTER, Role.SWITCH, Role.ACCESS_POINT)[i % 3]
+        status = want.get({Role.ROUTER: "1.2-router", Role.SWITCH: "1.2-switch"}.get(role, "1.2-wifi-standard"))
+        port = {Role.ROUTER: {"pass": 10000, "fail": 1000}, Role.SWITCH: {"pass": 1000, "fail": 100}}.get(role, {})
+        speed = port.get(status or "", 1000)
         ifaces = tuple(
-            Interface(index=n, name=f"ge-0/0/{n}", type=6, oper_up=n % 2 == 0, speed_mbps=1000, physical=True)
+            Interface(index=n, name=f"ge-0/0/{n}", type=6, oper_up=n % 2 == 0, speed_mbps=speed, physical=True)
             for n in range(4)
         )
-        radios = (
-            (Radio(band_ghz="2.4", standard="802.11n"), Radio(band_ghz="5", standard="802.11ac", wave2=True))
-            if role is Role.ACCESS_POINT
-            else ()
-        )
+        radios: tuple[Radio, ...] = ()
+        if role is Role.ACCESS_POINT and status == "pass":
+            radios = (Radio(band_ghz="2.4", standard="802.11n", max_rate_mbps=400.0),
+                      Radio(band_ghz="5", standard="802.11ac", wave2=True, max_rate_mbps=866.7))
+        elif role is Role.ACCESS_POINT and status == "fail":
+            radios = (Radio(band_ghz="2.4", standard="802.11n", max_rate_mbps=300.0),)
+        known = status in ("pass", "fail") or role is Role.ACCESS_POINT
+        basis = (Basis(source="snmp", key="1.3.6.1.2.1.1.2.0 sysObjectID", value="1.3.6.1.4.1.9.1.1"),)
+        if known and role is not Role.ACCESS_POINT:
+            basis += (Basis(source="snmp", key="IF-MIB fastest physical port (ge-0/0/0)", value=str(speed)),)
         devs.append(
             Device(
                 ip=f"10.0.{i // 250}.{i % 250 + 1}",
@@ -84,13 +100,18 @@ def make_bundle(
                 role=role,
                 role_confidence=0.9,
                 sys_descr=f"Thiết bị {i} — mô tả hệ thống",
-                interfaces=ifaces,
+                interfaces=ifaces if known else (),
                 radios=radios,
-                max_port_speed_mbps=1000,
+                max_port_speed_mbps=speed if known else None,
+                max_port_capability_mbps=speed if known else None,
                 snmp_status="ok",
-                basis=(Basis(source="snmp", key="1.3.6.1.2.1.1.2.0 sysObjectID", value="1.3.6.1.4.1.9.1.1"),),
+                basis=basis,
             )
         )
+    internet = want.get("1.2-internet")
+    down = {"pass": max(download_mbps, 950.0), "fail": min(download_mbps, 500.0)}.get(internet or "", download_mbps)
+    limited = None if internet in ("pass", "fail") else "agent NIC 100 Mbit/s"
+    security = {"pass": "FortiGate 60F", "fail": "không"}.get(want.get("1.2-security") or "")
     findings = tuple(
         Finding(
             criterion_id=cid,
@@ -100,7 +121,7 @@ def make_bundle(
             threshold="y",
             reason=Text(vi="Lý do", en="Reason"),
         )
-        for (cid, _, _), status in zip(CRITERIA, statuses, strict=False)
+        for (cid, _, _), status in zip(CRITERIA, claimed or statuses, strict=False)
     )
     bundle = EvidenceBundle(
         bundle_id=bundle_id or str(uuid.uuid4()),
@@ -110,9 +131,10 @@ def make_bundle(
         finished_at=finished_at,
         devices=tuple(devs),
         measurements=(
-            BandwidthResult(engine="http", server="district", direction="download", mbps=download_mbps),
+            BandwidthResult(engine="http", server="district", direction="download", mbps=down, limited_by=limited),
             BandwidthResult(engine="http", server="district", direction="upload", mbps=upload_mbps),
         ),
+        declarations=(Declaration("security_solution", security),) if security else (),
         findings=findings,
         criteria=tuple(Criterion(id=cid, title=Text(vi=vi, en=en)) for cid, vi, en in CRITERIA),
         criteria_profile="hcmc-956-2024",
