@@ -28,6 +28,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "speed": ("speed", "Measure bandwidth (http, iperf3, speedtest.net); `speed serve` runs a test server."),
     "wifi": ("wifi", "Read Wi-Fi beacons (live scan, pcap or `iw` dump): standard, Wave 2, bands, rates."),
     "report": ("report", "Render an evidence bundle as HTML, PDF, CSV or XLSX."),
+    "assess": ("assess", "Re-assess a bundle's inputs offline with a criteria profile (what the district does)."),
     "upload": ("upload", "Send spooled evidence bundles to the district (`--status` lists them)."),
     "verify": ("verify", "Check an evidence bundle's schema and signature."),
     "evidence": ("evidence", "Declare what no probe can measure (ISP contract, firewall) with attachments."),

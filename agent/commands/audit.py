@@ -11,14 +11,6 @@ from agent.errors import EXIT_FAILED_CRITERIA, EXIT_OK
 from agent.model import Device
 from agent.options import Options
 
-SYMBOL = {"pass": "✔", "fail": "✘", "unknown": "?", "not_applicable": "–"}
-WORD = {
-    "pass": ("ĐẠT", "PASS"),
-    "fail": ("KHÔNG ĐẠT", "FAIL"),
-    "unknown": ("CHƯA RÕ", "UNKNOWN"),
-    "not_applicable": ("KHÔNG ÁP DỤNG", "N/A"),
-}
-
 
 @click.command(name="audit")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -60,6 +52,7 @@ def cli(opts: Options, out_dir: Path | None, no_upload: bool, skip_bandwidth: bo
             "run_dir": str(result.run_dir), "files": {k: str(v) for k, v in result.files.items()},
             "bundle_id": bundle.bundle_id, "failed": result.failed, "uploaded": result.uploaded,
             "devices": [_device_row(d) for d in bundle.devices],
+            "overall": result.overall.value,
             "findings": [f for f in bundle.findings if f.subject == "school"],
             "warnings": [*bundle.warnings, *result.warnings],
         })
@@ -81,13 +74,12 @@ def _device_row(device: Device) -> dict[str, object]:
 
 
 def _summary(opts: Options, result: object) -> None:
+    from agent.findings_table import lines
     from agent.run import RunResult
 
     assert isinstance(result, RunResult)
     bundle = result.bundle
     lang = opts.lang
-    titles = {c.id: c.title.get(lang) for c in bundle.criteria}
-    informational = {c.id for c in bundle.criteria if c.informational}
     opts.info("")
     opts.info(opts.text(f"Thiết bị ({len(bundle.devices)}):", f"Devices ({len(bundle.devices)}):"))
     for d in bundle.devices:
@@ -97,15 +89,8 @@ def _summary(opts: Options, result: object) -> None:
                   f"  SNMP {d.snmp_status}")
     opts.info("")
     opts.info(opts.text(f"Kết quả ({bundle.criteria_profile}):", f"Result ({bundle.criteria_profile}):"))
-    for f in bundle.findings:
-        if f.subject != "school":
-            continue
-        word = WORD[f.status.value][1 if lang == "en" else 0]
-        tag = opts.text(" (khai báo)", " (declared)") if f.declared else ""
-        info = opts.text(" [tham khảo]", " [informational]") if f.criterion_id in informational else ""
-        measured = f" — {f.measured}" if f.measured else ""
-        opts.info(f"  {SYMBOL[f.status.value]} {word:<13} {titles.get(f.criterion_id, f.criterion_id)}{info}"
-                  f"{measured}{tag}")
+    for line in lines(bundle.findings, bundle.criteria, lang):
+        opts.info(line)
     for w in (*bundle.warnings, *result.warnings):
         opts.info(opts.text("  cảnh báo: ", "  warning: ") + w)
     opts.info(opts.text(f"Đã ghi: {result.run_dir}", f"Written: {result.run_dir}"))

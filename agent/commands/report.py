@@ -20,18 +20,22 @@ SUFFIX = {"html": "report.html", "pdf": "report.pdf", "csv": "inventory.csv", "x
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file ('-' = stdout for html/csv; default: beside BUNDLE, e.g. report.html).")
 @click.option("--no-verify", is_flag=True, help="Render even when the signature does not verify (marked unsigned).")
+@click.option("--key", "trusted_key", default=None, metavar="PUBKEY_FILE",
+              help="Check the signature against this key (default: this school's key, else the bundle's own).")
 @click.pass_obj
-def cli(opts: Options, bundle: Path, fmt: str, output: Path | None, no_verify: bool) -> None:
+def cli(opts: Options, bundle: Path, fmt: str, output: Path | None, no_verify: bool, trusted_key: str | None) -> None:
     """Render BUNDLE (an evidence.json). Vietnamese by default; `schoolnet --lang en report ...` for English."""
     from dataclasses import replace
 
-    from agent import bundle_io, signing
+    from agent import bundle_io, signing, trust
     from reports import render
 
     document = bundle_io.read_document(bundle)
     parsed = bundle_io.parse_document(document, str(bundle))
+    pinned = trust.anchor(opts, trusted_key)
     try:
-        signing.verify_document(document)
+        signing.verify_document(document, pinned.key)
+        opts.info(opts.text(f"Chữ ký: {pinned.describe('vi')}", f"Signature: {pinned.describe('en')}"))
     except signing.SignatureError as exc:
         if not no_verify:
             raise UsageError(f"{bundle}: {exc} (use --no-verify to render it anyway, marked unsigned)") from None

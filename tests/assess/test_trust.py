@@ -1,0 +1,211 @@
+"""Verdicts the district can trust: provenance x status, accept lists, strict declarations, one overall verdict,
+the trust anchor of `verify`/`report`, and `schoolnet assess` re-judging a bundle with another profile."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+import assessment
+from agent import bundle_io, signing
+from agent.catalogs import shipped
+from agent.model import Basis, Declaration, Finding, Status, to_jsonable
+from assessment import provenance
+from assessment.core import gate
+from assessment.declared import is_negative, mbit_per_s
+from assessment.registry import METRICS
+from district.summary import summarise
+from reports.html import context
+from tests.assess import core
+from tests.assess.bundles import lab_bundle
+from tests.assess.school import download, lab_inputs
+from tests.district.bundles import resign
+
+HCMC = assessment.load("hcmc-956-2024")
+RULE = next(r for r in HCMC.rules if r.id == "1.2-wifi-standard")  # accepts measured + catalog
+
+
+def by(findings: list[Finding] | tuple[Finding, ...], criterion: str, subject: str = "school") -> Finding:
+    found = [f for f in findings if f.criterion_id == criterion and f.subject == subject]
+    assert len(found) == 1, (criterion, subject)
+    return found[0]
+
+
+@pytest.mark.parametrize("prov,verified", [("measured", None), ("catalog", True), ("catalog", False),
+                                           ("inferred", None), ("declared", None)])
+@pytest.mark.parametrize("status", [Status.PASS, Status.FAIL, Status.UNKNOWN])
+def test_each_provenance_and_status_through_the_accept_gate(prov: str, verified: bool | None,
+                                                            status: Status) -> None:
+    finding = Finding(RULE.id, "10.0.0.9", status, provenance=prov, verified=verified)  # type: ignore[arg-type]
+    gated = gate(RULE, METRICS[RULE.metric], finding)
+    if status == Status.UNKNOWN:
+        assert gated.status == Status.UNKNOWN
+    elif prov in ("measured", "catalog"):
+        assert gated.status == status and gated.provenance == prov  # accepted as it is
+    elif prov == "declared" and status == Status.FAIL:
+        assert gated.status == Status.FAIL  # a school's own "we have none" stands
+    else:
+        assert gated.status == Status.UNKNOWN and gated.remedy is not None
+        assert "accepts" in (gated.reason.en if gated.reason else "")
+    strict = RULE.model_copy(update={"accept": ["measured", "catalog_verified"]})
+    if prov == "catalog" and status != Status.UNKNOWN:
+        expected = status if verified else Status.UNKNOWN
+        assert gate(strict, METRICS[RULE.metric], finding).status == expected
+
+
+def test_provenance_words_in_both_languages() -> None:
+    assert provenance.word("measured", None, "vi") == "đo được"
+    assert provenance.word("catalog", False, "vi") == "danh mục chưa kiểm chứng"
+    assert provenance.word("catalog", True, "en") == "catalog, verified"
+    assert provenance.word("declared", None, "vi") == "khai báo"
+    assert provenance.word("inferred", None, "en") == "inferred"
+
+
+@pytest.mark.parametrize("value", ["không", "Không có", "khong", "chưa", "Chưa có", "chua co", "chưa trang bị",
+                                   "CHUA TRANG BI", "no", "None", "n/a", "N/A"])
+def test_negative_declarations_fail_security(value: str) -> None:
+    assert is_negative(value)
+    inputs = lab_inputs(declarations=(Declaration("security_solution", value),))
+    f = by(core.assess(inputs, HCMC), "1.2-security")
+    assert f.status == Status.FAIL and f.provenance == "declared"
+
+
+def test_a_named_solution_is_a_declared_pass_never_measured() -> None:
+    f = by(core.assess(lab_inputs(declarations=(Declaration("security_solution", "FortiGate 60F"),)), HCMC),
+           "1.2-security")
+    assert f.status == Status.PASS and f.provenance == "declared" and f.declared
+
+
+@pytest.mark.parametrize("text,mbps", [("1 Gbps", 1000.0), ("1.000 Mbit/s", 1000.0), ("1000 Mbps", 1000.0),
+                                       ("1,000", 1000.0), ("300", 300.0), ("2.5 Gbps", 2500.0), ("1,5 Gbps", 1500.0)])
+def test_declared_speeds_with_units(text: str, mbps: float) -> None:
+    assert mbit_per_s(text) == pytest.approx(mbps)
+
+
+@pytest.mark.parametrize("text", ["fast", "không", "1 Tbps", "", "-5"])
+def test_unreadable_speeds_are_errors(text: str) -> None:
+    with pytest.raises(ValueError):
+        mbit_per_s(text)
+
+
+def test_a_limited_measurement_plus_a_contract_is_never_a_plain_pass() -> None:
+    nic = download(94.0, limited_by="agent NIC 100 Mbit/s")
+    inputs = lab_inputs(measurements=(nic,), declarations=(Declaration("isp_contract_mbps", "1000"),))
+    assert by(core.assess(inputs, HCMC), "1.2-internet").status == Status.UNKNOWN
+    lenient = HCMC.model_copy(update={"rules": [r.model_copy(update={"accept": ["measured", "declared"]})
+                                                if r.id == "1.2-internet" else r for r in HCMC.rules]})
+    f = by(core.assess(inputs, lenient), "1.2-internet")
+    assert f.status == Status.PASS and f.provenance == "declared"
+    # a clean measurement stands against any declaration
+    clean = lab_inputs(measurements=(download(500.0),), declarations=(Declaration("isp_contract_mbps", "1 Gbps"),))
+    f = by(core.assess(clean, lenient), "1.2-internet")
+    assert f.status == Status.FAIL and f.provenance == "measured" and "1 Gbps" in (f.reason.en if f.reason else "")
+
+
+def test_target_comes_from_the_profile_for_limited_results() -> None:
+    """Under a 100 Mbit/s rule a limited 480 Mbit/s result proves the line (it is at least 480)."""
+    small = HCMC.model_copy(update={"rules": [r.model_copy(update={"threshold": 100})
+                                              if r.id == "1.2-internet" else r for r in HCMC.rules]})
+    inputs = lab_inputs(measurements=(download(480.0, limited_by="wifi"),))
+    f = by(core.assess(inputs, small), "1.2-internet")
+    assert f.status == Status.PASS and f.provenance == "measured" and "at least" in (f.reason.en if f.reason else "")
+    per = by(core.assess(lab_inputs(measurements=(download(480.0, limited_by="wifi"),)), HCMC),
+             "info-bandwidth-per-student")
+    assert per.status == Status.UNKNOWN and (per.measured or "").startswith("≥")  # 480/850 < 1: "at least", no fail
+
+
+def test_unverified_catalog_passes_say_so() -> None:
+    found = core.assess(lab_inputs(air=()), HCMC)
+    nano = by(found, "1.2-wifi-standard", "10.66.0.11")
+    assert nano.status == Status.PASS
+    assert nano.provenance in ("catalog", "measured")
+    if nano.provenance == "catalog":
+        assert nano.verified is not None
+
+
+def test_the_same_bundle_gives_one_overall_verdict_everywhere(tmp_path: Path) -> None:
+    bundle = lab_bundle(tmp_path / "key")
+    path = bundle_io.write_bundle(tmp_path / "evidence.json", bundle)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    agent_side = assessment.overall(bundle.findings, bundle.criteria).value
+    html_side = context(bundle, "vi")["overall"]
+    district_side = summarise(doc)["overall"]
+    cli = run("--json", "assess", str(path))
+    cli_side = json.loads(cli.stdout)["overall"]
+    assert agent_side == html_side == district_side == cli_side, (agent_side, html_side, district_side, cli_side)
+    assert cli.returncode == (1 if cli_side == "fail" else 0)
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "agent.cli", "--lang", "en", "--config", "/nonexistent/agent.toml", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def _pem_public(key: Ed25519PrivateKey, path: Path) -> Path:
+    path.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    return path
+
+
+def test_verify_needs_a_trust_anchor_to_say_who_signed(tmp_path: Path) -> None:
+    bundle = lab_bundle(tmp_path / "school.key")
+    path = bundle_io.write_bundle(tmp_path / "evidence.json", bundle)
+    loose = run("verify", str(path))
+    assert loose.returncode == 0 and "not an enrolled key" in loose.stdout + loose.stderr
+    strict = run("verify", "--strict", str(path))
+    assert strict.returncode == 2 and strict.stderr.count("\n") == 1 and "--key" in strict.stderr
+    school = signing.load_key(tmp_path / "school.key")
+    pinned = run("verify", "--strict", "--key", str(_pem_public(school, tmp_path / "school.pub")), str(path))
+    assert pinned.returncode == 0, pinned.stderr
+    # a forger re-signs a changed bundle with its own key: it "verifies" only against the key inside it
+    forger = Ed25519PrivateKey.generate()
+    doc = to_jsonable(bundle)
+    doc["findings"] = [dict(f, status="pass") for f in doc["findings"]]
+    doc["signature"] = dict(doc["signature"], public_key=signing.public_b64(forger.public_key()),
+                            key_id=signing.key_id(forger.public_key()))
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(resign(doc, forger)), encoding="utf-8")
+    assert run("verify", str(forged)).returncode == 0
+    caught = run("verify", "--key", str(tmp_path / "school.pub"), str(forged))
+    assert caught.returncode == 2 and "different key" in caught.stderr
+    report = run("report", "--key", str(tmp_path / "school.pub"), str(forged), "-o", str(tmp_path / "r.html"))
+    assert report.returncode == 2 and not (tmp_path / "r.html").exists()
+    shown = run("report", "--key", str(tmp_path / "school.pub"), str(path), "-o", str(tmp_path / "r.html"))
+    assert shown.returncode == 0 and "--key" in shown.stderr  # it says which key it checked
+
+
+def test_assess_rejudges_a_lenient_bundle_and_reports_a_bad_signature(tmp_path: Path) -> None:
+    # the school ran under a copied profile whose router threshold is 1 Gbit/s: its bundle says pass
+    lenient = HCMC.model_copy(update={"rules": [r.model_copy(update={"threshold": 1000})
+                                                if r.id == "1.2-router" else r for r in HCMC.rules]})
+    inputs = lab_inputs(devices=tuple(replace(d, model="RB-NOT-IN-CATALOG", max_port_speed_mbps=1000,
+                                              max_port_capability_mbps=1000,
+                                              basis=(Basis("snmp", "IF-MIB fastest physical port (ether1)", "1000"),))
+                                      if d.role.value == "router" else d for d in lab_inputs().devices))
+    claimed = assessment.assess(inputs, lenient, shipped())
+    assert by(claimed.findings, "1.2-router").status == Status.PASS
+    bundle = lab_bundle(tmp_path / "k")
+    bundle = replace(bundle, devices=inputs.devices, findings=claimed.findings, signature=None)
+    bundle = signing.sign(bundle, signing.load_key(tmp_path / "k"))
+    path = bundle_io.write_bundle(tmp_path / "evidence.json", bundle)
+    out = run("--json", "assess", "--profile", "hcmc-956-2024", str(path))
+    data = json.loads(out.stdout)
+    router = by([Finding(f["criterion_id"], f["subject"], Status(f["status"])) for f in data["findings"]],
+                "1.2-router")
+    assert router.status == Status.FAIL and out.returncode == 1
+    assert {"criterion_id": "1.2-router", "school_status": "pass", "assessed_status": "fail"} in \
+        data["differs_from_bundle"]
+    # tampered after signing: reported, and the inputs are still assessed
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["school"]["name"] = "Trường khác"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    tampered = run("assess", str(path))
+    assert tampered.returncode == 1 and "NOT valid" in tampered.stderr and "FAIL" in tampered.stderr
+    missing = run("assess", "--profile", "no-such-profile", str(path))
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
