@@ -104,16 +104,22 @@ def _basis(known: list[Known], device: Device, row: ModelFacts | None) -> tuple[
 
 
 def _access(rule: Rule, device: Device, need: float, thr: str, basis: tuple[Basis, ...]) -> Finding | None:
-    """The access-port reading for a switch (None when the ports' speeds are not known)."""
+    """The access-port reading for a switch (None when the ports' speeds are not known).
+
+    The access ports' capability is their most common speed (a port that links at 100 Mbit/s to a printer
+    does not make a gigabit switch slow; a Fast-Ethernet switch's ports are all 100 Mbit/s, whatever its
+    gigabit uplinks can do).
+    """
     access, up = access_ports(device)
     if not access:
         return None
+    speeds = Counter(i.speed_mbps or 0 for i in access)
+    common = max(speeds.items(), key=lambda kv: (kv[1], kv[0]))[0]
     slow = [i for i in access if (i.speed_mbps or 0) < need]
-    speeds = Counter(i.speed_mbps for i in access)
-    shown = ", ".join(f"{n}× {mbps(s)}" for s, n in sorted(speeds.items(), key=lambda kv: -(kv[0] or 0)))
+    shown = ", ".join(f"{n}× {mbps(s)}" for s, n in sorted(speeds.items(), key=lambda kv: -kv[0]))
     uplinks = ", ".join(f"{i.name} {mbps(i.speed_mbps)}" for i in up[:4]) or "-"
     basis = (Basis("snmp", "access ports (IF-MIB speed of physical ports without a switch/router neighbour)",
-                   shown, f"{len(access)} access ports"),
+                   shown, f"{len(access)} access ports; most common {common} Mbit/s"),
              Basis("snmp", "uplinks", uplinks, "LLDP/CDP neighbours, or ports faster than the common speed"),
              *basis)
     many = [n for n in device.lldp_neighbors if n.local_port and not n.enabled_capabilities]
@@ -122,21 +128,25 @@ def _access(rule: Rule, device: Device, need: float, thr: str, basis: tuple[Basi
         note = T(" Một số cổng có nhiều địa chỉ MAC phía sau: có thể có switch không quản lý, chưa kiểm tra được.",
                  " Some ports have several MACs behind them: an unmanaged switch may sit there and cannot be "
                  "verified.")
-    if slow:
-        return Finding(rule.id, device.ip, Status.FAIL, f"{len(slow)}/{len(access)} access ports < {mbps(need)}",
-                       thr, basis, provenance="measured",
-                       reason=T(f"{label(device)}: {len(slow)}/{len(access)} cổng truy cập chậm hơn {mbps(need)} "
-                                f"({shown}); cổng uplink: {uplinks}.{note.vi}",
-                                f"{label(device)}: {len(slow)}/{len(access)} access ports are below {mbps(need)} "
-                                f"({shown}); uplinks: {uplinks}.{note.en}"),
+    if slow and common >= need:
+        note = T(f" {len(slow)} cổng đang chạy chậm hơn (thiết bị phía sau chỉ hỗ trợ tốc độ thấp hơn).{note.vi}",
+                 f" {len(slow)} port(s) currently link slower (the device behind them negotiates less).{note.en}")
+    if common < need:
+        return Finding(rule.id, device.ip, Status.FAIL, f"access ports {mbps(common)} ({len(slow)}/{len(access)} "
+                       f"< {mbps(need)})", thr, basis, provenance="measured",
+                       reason=T(f"{label(device)}: cổng truy cập chạy {mbps(common)} ({len(slow)}/{len(access)} cổng "
+                                f"chậm hơn {mbps(need)}: {shown}); cổng uplink: {uplinks}.{note.vi}",
+                                f"{label(device)}: access ports run at {mbps(common)} ({len(slow)}/{len(access)} "
+                                f"ports below {mbps(need)}: {shown}); uplinks: {uplinks}.{note.en}"),
                        remedy=T(f"Thay {label(device)} bằng switch có mọi cổng truy cập ≥ {speed_class(need)}.",
                                 f"Replace {label(device)} with a switch whose access ports are all "
                                 f"≥ {speed_class(need)}."))
-    return Finding(rule.id, device.ip, Status.PASS, f"{len(access)} access ports ≥ {mbps(need)}", thr, basis,
+    return Finding(rule.id, device.ip, Status.PASS, f"access ports {mbps(common)}", thr, basis,
                    provenance="measured",
-                   reason=T(f"{label(device)}: mọi cổng truy cập ({shown}) ≥ {mbps(need)}; uplink: {uplinks}.{note.vi}",
-                            f"{label(device)}: every access port ({shown}) ≥ {mbps(need)}; uplinks: {uplinks}."
-                            f"{note.en}"))
+                   reason=T(f"{label(device)}: cổng truy cập {mbps(common)} ≥ {mbps(need)} ({shown}); uplink: "
+                            f"{uplinks}.{note.vi}",
+                            f"{label(device)}: access ports {mbps(common)} ≥ {mbps(need)} ({shown}); uplinks: "
+                            f"{uplinks}.{note.en}"))
 
 
 def judge(rule: Rule, device: Device, ctx: Context) -> Finding:

@@ -111,7 +111,9 @@ def test_bad_files_give_one_line(tmp_path: Path) -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], capture_output=True, text=True, timeout=60)
+    # no config: no enrolled key to check against (this machine's own key must not decide the test)
+    return subprocess.run([sys.executable, "-m", "agent.cli", "--config", "/nonexistent/agent.toml", *args],
+                          capture_output=True, text=True, timeout=60)
 
 
 def test_verify_command(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 import assessment
 from agent import bundle_io, signing
 from agent.catalogs import shipped
-from agent.model import Basis, Declaration, Finding, Status, to_jsonable
+from agent.model import Basis, Declaration, Device, Finding, Interface, Role, Status, to_jsonable
 from assessment import provenance
 from assessment.core import gate
 from assessment.declared import is_negative, mbit_per_s
@@ -209,3 +209,27 @@ def test_assess_rejudges_a_lenient_bundle_and_reports_a_bad_signature(tmp_path: 
     assert tampered.returncode == 1 and "NOT valid" in tampered.stderr and "FAIL" in tampered.stderr
     missing = run("assess", "--profile", "no-such-profile", str(path))
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+
+
+def _switch(access: int, uplink: int, count: int = 24) -> Device:
+    ports = tuple(Interface(index=n, name=f"Fa0/{n}", type=6, oper_up=True, speed_mbps=access, physical=True)
+                  for n in range(1, count + 1))
+    ports += tuple(Interface(index=100 + n, name=f"Gi0/{n}", type=6, oper_up=True, speed_mbps=uplink, physical=True)
+                   for n in (1, 2))
+    return Device(ip="10.0.0.20", model="SW-NOT-IN-CATALOG", role=Role.SWITCH, snmp_status="ok", interfaces=ports,
+                  max_port_speed_mbps=uplink, max_port_capability_mbps=uplink,
+                  basis=(Basis("snmp", "IF-MIB fastest physical port (Gi0/1)", str(uplink)),))
+
+
+def test_a_fast_ethernet_switch_with_gigabit_uplinks_fails() -> None:
+    f = by(core.assess(lab_inputs(devices=(_switch(100, 1000),)), HCMC), "1.2-switch", "10.0.0.20")
+    assert f.status == Status.FAIL and f.provenance == "measured"
+    assert "24/24" in (f.reason.en if f.reason else "") and "Gi0/1" in (f.reason.en if f.reason else "")
+    assert any(b.key == "uplinks" for b in f.basis) and any("access ports" in b.key for b in f.basis)
+    ok = by(core.assess(lab_inputs(devices=(_switch(1000, 10000),)), HCMC), "1.2-switch", "10.0.0.20")
+    assert ok.status == Status.PASS
+    # the fastest-port reading (profiles that do not ask for access ports) still sees the uplink
+    fastest = HCMC.model_copy(update={"rules": [r.model_copy(update={"bases": ["port_capability", "port_speed"]})
+                                                if r.id == "1.2-switch" else r for r in HCMC.rules]})
+    assert by(core.assess(lab_inputs(devices=(_switch(100, 1000),)), fastest), "1.2-switch", "10.0.0.20").status \
+        == Status.PASS
