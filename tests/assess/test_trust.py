@@ -233,3 +233,11 @@ def test_a_fast_ethernet_switch_with_gigabit_uplinks_fails() -> None:
                                                 if r.id == "1.2-switch" else r for r in HCMC.rules]})
     assert by(core.assess(lab_inputs(devices=(_switch(100, 1000),)), fastest), "1.2-switch", "10.0.0.20").status \
         == Status.PASS
+
+
+def test_the_core_imports_no_probe_cli_or_lab() -> None:
+    code = ("import sys, assessment; from assessment import core; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('probes', 'lab', 'click', 'reports', 'district')"
+            " or m in ('agent.cli', 'agent.run', 'agent.config')); print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
