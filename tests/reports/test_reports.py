@@ -159,8 +159,9 @@ def test_xlsx(bundle: EvidenceBundle, tmp_path: Path) -> None:
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], capture_output=True, text=True, timeout=120,
-                          cwd=cwd)
+    # no config: no enrolled key (this machine's own key, if any, must not decide the test)
+    return subprocess.run([sys.executable, "-m", "agent.cli", "--config", str(cwd / "none.toml"), *args],
+                          capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def test_report_command(bundle_file: Path, tmp_path: Path) -> None:
