@@ -6,6 +6,7 @@ e.g. ``scan.subnets[1]: '10.0.0.0/33' is not an IPv4 network (expected like 10.0
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import os
 import stat
@@ -98,6 +99,11 @@ class ScanConfig(_Strict):
     follow_lldp: bool = True
 
 
+def community_digest(community: str) -> str:
+    """4 hex digits of SHA-256 over a domain-separated community string (stable across runs)."""
+    return hashlib.sha256(b"schoolnet-audit community\0" + community.encode()).hexdigest()[:4]
+
+
 class SnmpCredential(_Strict):
     """One SNMP credential; they are tried in the order given."""
 
@@ -128,10 +134,14 @@ class SnmpCredential(_Strict):
 
     @property
     def label(self) -> str:
-        """A name for logs and evidence that never contains the secret."""
+        """A name for logs and evidence that never contains the secret, the same in every run and process.
+
+        The community is shown as 16 bits of its SHA-256: stable (unlike ``hash()``, salted per process), enough
+        to tell a school's few credentials apart, and too short to confirm a guessed community offline.
+        """
         if self.version == "3":
             return f"v3 user {self.user} ({self.security_level})"
-        return f"v{self.version} community #{hash(self.community) & 0xFFFF:04x}"
+        return f"v{self.version} community #{community_digest(self.community)}"
 
     @property
     def security_level(self) -> str:
