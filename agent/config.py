@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from agent.errors import ConfigError
 from agent.paths import CRITERIA_DIR, DEFAULT_CONFIG, DEFAULT_STATE_DIR
+from agent.schedule import DEFAULT_WINDOW, check_timezone, parse_window
 
 
 class _Strict(BaseModel):
@@ -176,6 +177,20 @@ class BandwidthConfig(_Strict):
     streams: Annotated[int, Field(ge=1, le=64)] = 4
     runs: Annotated[int, Field(ge=1, le=10)] = 1
     servers: list[BandwidthServer] = Field(default_factory=list)
+    window: str = Field(default=DEFAULT_WINDOW, description="local time the nightly run may measure ('' = any)")
+    window_timezone: str = Field(default="", description="IANA zone of the window ('' = this machine's)")
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        if value:
+            parse_window(value)
+        return value
+
+    @field_validator("window_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return check_timezone(value)
 
 
 class WifiConfig(_Strict):

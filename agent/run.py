@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from agent import __version__, assess, criteria, evidence, logs, signing
+from agent import __version__, assess, criteria, evidence, logs, schedule, signing
 from agent.bundle_io import write_bundle
 from agent.config import Config
 from agent.errors import RuntimeFailure
@@ -46,6 +46,7 @@ class RunOptions:
     skip_bandwidth: bool = False
     skip_wifi: bool = False
     skip_discovery: bool = False
+    scheduled: bool = False  # the timer's run: bandwidth only inside [bandwidth] window (agent.schedule)
     formats: tuple[str, ...] = ("html", "pdf", "csv")
     lang: str | None = None
 
@@ -174,6 +175,9 @@ def collect(config: Config, options: RunOptions, progress: Progress) -> tuple[as
     measurements: list[BandwidthResult] = []
     if options.skip_bandwidth:
         skipped["bandwidth"] = "--skip-bandwidth"
+    elif why := schedule.bandwidth_allowed(config, datetime.now(UTC), options.scheduled):
+        skipped["bandwidth"] = why
+        warnings.append(f"bandwidth not measured: {why}")
     else:
         progress.start("Đo băng thông / bandwidth")
         measurements = list(_probe("probes.bandwidth", "measure", lambda f: f(config, host, progress), warnings,
