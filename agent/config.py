@@ -162,13 +162,17 @@ class BandwidthServer(_Strict):
     port: Annotated[int, Field(ge=1, le=65535)] | None = None
     server_id: str = Field(default="", description="speedtest: speedtest.net server id ('' = nearest)")
     name: str = ""
+    role: Literal["internet", "district"] | None = Field(
+        default=None, description="internet = a public speed-test server; district = a second opinion "
+        "(default: speedtest internet, http/iperf3 district)")
+    network: str = Field(default="", description="who runs the server's network, shown in the report")
 
 
 EngineName = Literal["http", "iperf3", "speedtest"]
 
 
 def _default_engines() -> list[EngineName]:
-    return ["http", "speedtest"]
+    return ["speedtest", "http"]  # the Internet first (public servers); the district's server second, as a check
 
 
 class BandwidthConfig(_Strict):
@@ -177,6 +181,7 @@ class BandwidthConfig(_Strict):
     streams: Annotated[int, Field(ge=1, le=64)] = 4
     runs: Annotated[int, Field(ge=1, le=10)] = 1
     servers: list[BandwidthServer] = Field(default_factory=list)
+    speedtest_servers: Annotated[int, Field(ge=1, le=10)] = 3  # nearest speedtest.net servers measured (median)
     window: str = Field(default=DEFAULT_WINDOW, description="local time the nightly run may measure ('' = any)")
     window_timezone: str = Field(default="", description="IANA zone of the window ('' = this machine's)")
 
