@@ -6,6 +6,7 @@ e.g. ``scan.subnets[1]: '10.0.0.0/33' is not an IPv4 network (expected like 10.0
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import os
 import stat
@@ -17,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from agent.errors import ConfigError
 from agent.paths import CRITERIA_DIR, DEFAULT_CONFIG, DEFAULT_STATE_DIR
+from agent.schedule import DEFAULT_WINDOW, check_timezone, parse_window
 
 
 class _Strict(BaseModel):
@@ -98,6 +100,11 @@ class ScanConfig(_Strict):
     follow_lldp: bool = True
 
 
+def community_digest(community: str) -> str:
+    """4 hex digits of SHA-256 over a domain-separated community string (stable across runs)."""
+    return hashlib.sha256(b"schoolnet-audit community\0" + community.encode()).hexdigest()[:4]
+
+
 class SnmpCredential(_Strict):
     """One SNMP credential; they are tried in the order given."""
 
@@ -128,10 +135,14 @@ class SnmpCredential(_Strict):
 
     @property
     def label(self) -> str:
-        """A name for logs and evidence that never contains the secret."""
+        """A name for logs and evidence that never contains the secret, the same in every run and process.
+
+        The community is shown as 16 bits of its SHA-256: stable (unlike ``hash()``, salted per process), enough
+        to tell a school's few credentials apart, and too short to confirm a guessed community offline.
+        """
         if self.version == "3":
             return f"v3 user {self.user} ({self.security_level})"
-        return f"v{self.version} community #{hash(self.community) & 0xFFFF:04x}"
+        return f"v{self.version} community #{community_digest(self.community)}"
 
     @property
     def security_level(self) -> str:
@@ -151,13 +162,17 @@ class BandwidthServer(_Strict):
     port: Annotated[int, Field(ge=1, le=65535)] | None = None
     server_id: str = Field(default="", description="speedtest: speedtest.net server id ('' = nearest)")
     name: str = ""
+    role: Literal["internet", "district"] | None = Field(
+        default=None, description="internet = a public speed-test server; district = a second opinion "
+        "(default: speedtest internet, http/iperf3 district)")
+    network: str = Field(default="", description="who runs the server's network, shown in the report")
 
 
 EngineName = Literal["http", "iperf3", "speedtest"]
 
 
 def _default_engines() -> list[EngineName]:
-    return ["http", "speedtest"]
+    return ["speedtest", "http"]  # the Internet first (public servers); the district's server second, as a check
 
 
 class BandwidthConfig(_Strict):
@@ -166,6 +181,21 @@ class BandwidthConfig(_Strict):
     streams: Annotated[int, Field(ge=1, le=64)] = 4
     runs: Annotated[int, Field(ge=1, le=10)] = 1
     servers: list[BandwidthServer] = Field(default_factory=list)
+    speedtest_servers: Annotated[int, Field(ge=1, le=10)] = 3  # nearest speedtest.net servers measured (median)
+    window: str = Field(default=DEFAULT_WINDOW, description="local time the nightly run may measure ('' = any)")
+    window_timezone: str = Field(default="", description="IANA zone of the window ('' = this machine's)")
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        if value:
+            parse_window(value)
+        return value
+
+    @field_validator("window_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return check_timezone(value)
 
 
 class WifiConfig(_Strict):

@@ -45,6 +45,9 @@ class Status(enum.StrEnum):
 SnmpStatus = Literal["ok", "partial", "timeout", "no_response", "auth_error", "error", "not_tried"]
 Confidence = Literal["high", "medium", "low", "none"]
 Direction = Literal["download", "upload"]
+# What a bandwidth result measures: "internet" = a public speed-test server (the school's Internet line);
+# "district" = the district's own server (a second opinion: the path to the district); "" = not said.
+BandwidthRole = Literal["", "internet", "district"]
 # How a fact or a verdict is known: measured on this network (an SNMP value, a beacon bit, a speed test), read
 # from a catalog row (verified against a public source or not), inferred from a vendor family or naming rule,
 # or declared by a person.
@@ -301,6 +304,8 @@ class BandwidthResult:
     local_link_mbps: int | None = None
     started_at: str = ""
     error: str | None = None
+    role: BandwidthRole = ""
+    network: str = ""  # who runs the server's network (speedtest.net sponsor, "district network", config name)
 
 
 # --------------------------------------------------------------------------- findings and evidence

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import assessment
-from agent import __version__, evidence, logs, signing
+from agent import __version__, evidence, logs, schedule, signing
 from agent.bundle_io import write_bundle
 from agent.catalogs import shipped as shipped_catalog
 from agent.config import Config
@@ -50,6 +50,7 @@ class RunOptions:
     skip_bandwidth: bool = False
     skip_wifi: bool = False
     skip_discovery: bool = False
+    scheduled: bool = False  # the timer's run: bandwidth only inside [bandwidth] window (agent.schedule)
     formats: tuple[str, ...] = ("html", "pdf", "csv")
     lang: str | None = None
 
@@ -197,6 +198,9 @@ def collect(config: Config, options: RunOptions, progress: Progress) -> tuple[as
     measurements: list[BandwidthResult] = []
     if options.skip_bandwidth:
         skipped["bandwidth"] = "--skip-bandwidth"
+    elif why := schedule.bandwidth_allowed(config, datetime.now(UTC), options.scheduled):
+        skipped["bandwidth"] = why
+        warnings.append(f"bandwidth not measured: {why}")
     else:
         progress.start("Đo băng thông / bandwidth")
         measurements = list(_probe("probes.bandwidth.measure", lambda: _bandwidth(config, host, progress), warnings,

@@ -421,10 +421,12 @@ def lab_config(topo: Topology, run_dir: Path) -> dict[str, Any]:
             ]
         },
         "bandwidth": {
-            "engines": ["http", "speedtest"],
+            "engines": ["speedtest", "http"],  # the Internet (speedtest.net stand-in) first, the district second
             "duration_s": 5.0,
             "streams": 4,
-            "servers": [{"engine": "http", "url": topo.speed_url, "name": "ISP (lab)"}],
+            "speedtest_servers": 1,  # the lab's stand-in lists one speedtest.net server
+            "servers": [{"engine": "http", "url": topo.speed_url, "name": "district LibreSpeed (lab)",
+                         "role": "district", "network": "district network (lab: the ISP namespace)"}],
         },
         "wifi": {"scan": False},
         "evidence": {"isp_contract_mbps": topo.uplink_mbit, "isp_name": "ISP mô phỏng (lab)"},

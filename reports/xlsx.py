@@ -67,9 +67,10 @@ def write_xlsx(bundle: EvidenceBundle, target: Path, lang: str = "vi") -> Path:
             "\n".join(f"{b.source} {b.key} = {b.value}" + (f" ({b.note})" if b.note else "") for b in f.basis)]
            for f in bundle.findings], status_col=2)
     sheet(_plain(label("bandwidth", lang)),
-          ["engine", "server", "direction", "mbps", "p10", "p90", "latency_ms", "limited_by", "error", "confidence"],
-          [[m.engine, m.server, m.direction, m.mbps, m.p10_mbps, m.p90_mbps, m.latency_ms, m.limited_by or "",
-            m.error or "", m.confidence] for m in bundle.measurements])
+          ["engine", "server", "network", "role", "direction", "mbps", "p10", "p90", "latency_ms", "limited_by",
+           "error", "confidence"],
+          [[m.engine, m.server, m.network, m.role, m.direction, m.mbps, m.p10_mbps, m.p90_mbps, m.latency_ms,
+            m.limited_by or "", m.error or "", m.confidence] for m in bundle.measurements])
     sheet(_plain(label("declarations", lang)),
           [label("key", lang), label("value", lang), label("note", lang), label("attachments", lang)],
           [[d.key, d.value, d.note, " ".join(d.attachments)] for d in bundle.declarations])

@@ -17,13 +17,15 @@ from agent.options import Options
               help="Write the run under DIR/<date-time>/ (default: <state_dir>/out).")
 @click.option("--no-upload", is_flag=True, help="Spool the bundle but do not send it now.")
 @click.option("--skip-bandwidth", is_flag=True, help="Do not measure bandwidth.")
+@click.option("--scheduled", is_flag=True,
+              help="The nightly timer's run: measure bandwidth only inside [bandwidth] window (default 22:00-05:00).")
 @click.option("--skip-wifi", is_flag=True, help="Do not scan the air for Wi-Fi beacons.")
 @click.option("--skip-discovery", is_flag=True, hidden=True, help="Do not scan the LAN (tests).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "csv", "xlsx"]),
               help="Reports to write (default: html, pdf, csv). Repeatable.")
 @click.pass_obj
-def cli(opts: Options, out_dir: Path | None, no_upload: bool, skip_bandwidth: bool, skip_wifi: bool,
-        skip_discovery: bool, formats: tuple[str, ...]) -> int:
+def cli(opts: Options, out_dir: Path | None, no_upload: bool, skip_bandwidth: bool, scheduled: bool,
+        skip_wifi: bool, skip_discovery: bool, formats: tuple[str, ...]) -> int:
     """Discover, inspect, scan Wi-Fi, measure bandwidth, assess, sign, report and upload.
 
     Writes <out>/<date-time>/ {evidence.json, report.html, report.pdf, inventory.csv}.
@@ -35,7 +37,7 @@ def cli(opts: Options, out_dir: Path | None, no_upload: bool, skip_bandwidth: bo
     config = opts.config()
     progress = NullProgress() if opts.verbosity < 0 else Progress()
     options = RunOptions(out_dir=out_dir, upload=not no_upload, skip_bandwidth=skip_bandwidth,
-                         skip_wifi=skip_wifi, skip_discovery=skip_discovery,
+                         scheduled=scheduled, skip_wifi=skip_wifi, skip_discovery=skip_discovery,
                          formats=formats or ("html", "pdf", "csv"), lang=opts.lang)
     lock: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
     try:

@@ -71,6 +71,11 @@ def _print_human(opts: Options, results: list) -> None:  # list[BandwidthResult]
         extra.append(opts.text("độ tin cậy", "confidence") + f" {r.confidence}")
         label = opts.text(f"{r.engine} {direction_vi}", head)
         opts.info(f"{label}: {r.mbps:.1f} Mbit/s  (" + "; ".join(extra) + ")")
+        where = r.server + (f" — {r.network}" if r.network else "")
+        role = {"internet": opts.text("đo Internet", "Internet measurement"),
+                "district": opts.text("ý kiến thứ hai (máy chủ của phòng/sở GD)",
+                                      "second opinion (the district's server)")}.get(r.role, "")
+        opts.info(f"  {where}" + (f" [{role}]" if role else ""))
         if r.limited_by:
             opts.info(opts.text(f"  giới hạn bởi: {r.limited_by} (không thể kết luận về đường truyền)",
                                 f"  limited by: {r.limited_by} (the line cannot be judged from this result)"))
@@ -80,6 +85,20 @@ def _print_human(opts: Options, results: list) -> None:  # list[BandwidthResult]
                 opts.info(f"  ! {_VI[code]} — {w}")
             else:
                 opts.info(f"  ! {w}")
+
+
+def _print_internet_median(opts: Options, results: list) -> None:  # list[BandwidthResult]
+    """With several Internet servers: the median across them, per direction, and which servers it rests on."""
+    import statistics
+
+    for direction in ("download", "upload"):
+        good = [r for r in results if r.role == "internet" and r.direction == direction and r.mbps is not None]
+        if len(good) < 2:
+            continue
+        median = statistics.median(r.mbps for r in good)
+        direction_vi = "tải xuống" if direction == "download" else "tải lên"
+        opts.info(opts.text(f"Internet {direction_vi}: trung vị {median:.1f} Mbit/s qua {len(good)} máy chủ",
+                            f"Internet {direction}: median {median:.1f} Mbit/s across {len(good)} servers"))
 
 
 @click.group(name="speed", invoke_without_command=True)
@@ -132,6 +151,7 @@ def cli(ctx: click.Context, engine: str | None, server: str | None, duration: fl
         opts.emit_json(results)
     else:
         _print_human(opts, results)
+        _print_internet_median(opts, results)
     if results and all(r.error for r in results):
         raise RuntimeFailure(opts.text("không đo được: ", "no measurement succeeded: ") + str(results[0].error))
 

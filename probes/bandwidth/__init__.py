@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from agent.model import BandwidthResult, Direction, Host, Sample
+from agent.model import BandwidthResult, BandwidthRole, Direction, Host, Sample
 from probes.bandwidth import limits, stats
 from probes.bandwidth.interface import DIRECTIONS, Engine, Settings, Target
 
@@ -40,24 +40,37 @@ def engine_for(name: str) -> Engine:
     raise ValueError(f"unknown bandwidth engine {name!r} (known: http, iperf3, speedtest)")
 
 
+DEFAULT_ROLE: dict[str, BandwidthRole] = {"speedtest": "internet", "http": "district", "iperf3": "district"}
+DISTRICT_NETWORK = "district network (second opinion: the path to the district, not the Internet)"
+
+
 def targets_for(config: Config, engine: str) -> list[Target]:
     """The configured servers of one engine; http falls back to the district's ``/speed`` endpoints and
-    speedtest to the nearest speedtest.net server."""
+    speedtest to the ``bandwidth.speedtest_servers`` nearest speedtest.net servers.
+
+    Every target carries its role: speedtest.net is the Internet measurement; the district's own server (and any
+    http/iperf3 server not marked ``role = "internet"``) is a second opinion.
+    """
     out = []
     ca = str(config.district.ca_file) if config.district.ca_file else None
     for s in config.bandwidth.servers:
         if s.engine != engine:
             continue
+        role: BandwidthRole = s.role or DEFAULT_ROLE[engine]
+        network = s.network or (s.name if role == "internet" else "") or (DISTRICT_NETWORK if role == "district"
+                                                                          else "")
         if engine == "http":
-            out.append(Target(server=s.url, name=s.name, ca_file=ca))
+            out.append(Target(server=s.url, name=s.name, ca_file=ca, role=role, network=network))
         elif engine == "iperf3":
-            out.append(Target(server=s.host, port=s.port, name=s.name))
+            out.append(Target(server=s.host, port=s.port, name=s.name, role=role, network=network))
         else:
-            out.append(Target(server=s.server_id, name=s.name))
+            out.append(Target(server=s.server_id, name=s.name, role=role, network=s.network,
+                              count=1 if s.server_id else config.bandwidth.speedtest_servers))
     if not out and engine == "http" and config.district.url:
-        out.append(Target(server=config.district.url.rstrip("/") + "/speed", name="district", ca_file=ca))
+        out.append(Target(server=config.district.url.rstrip("/") + "/speed", name="district", ca_file=ca,
+                          role="district", network=DISTRICT_NETWORK))
     if not out and engine == "speedtest":
-        out.append(Target(server=""))
+        out.append(Target(server="", role="internet", count=config.bandwidth.speedtest_servers))
     return out
 
 
@@ -139,7 +152,8 @@ def measure(
             if reason or not chosen:
                 why = reason or (f"no server configured for engine {name} "
                                  "([[bandwidth.servers]] or --server)")
-                results += [dataclasses.replace(r, engine=name) for r in engine.failed(Target(), settings, why)]
+                failed = engine.failed(Target(role=DEFAULT_ROLE.get(name, "")), settings, why)
+                results += [dataclasses.replace(r, engine=name) for r in failed]
                 continue
             for target in chosen:
                 results += _measure_target(engine, name, target, settings, bw.runs, host, progress, target_mbps)
@@ -170,17 +184,18 @@ def _measure_target(engine: Engine, name: str, target: Target, settings: Setting
         state["last"] = f"{mbps:9.1f} Mbit/s"
         progress.update(state["last"])
 
-    per_direction: dict[Direction, list[BandwidthResult]] = {}
+    per_server: dict[tuple[str, Direction], list[BandwidthResult]] = {}  # several speedtest.net servers: apart
     for _ in range(runs):
         for r in engine.measure(target, settings, on_sample):
-            per_direction.setdefault(r.direction, []).append(r)
+            per_server.setdefault((r.server, r.direction), []).append(r)
     if progress and state:
         progress.done(state["last"])
     out = []
-    for direction in settings.directions:
-        combined = combine(per_direction.get(direction, [])) if per_direction.get(direction) else None
-        if combined is None:
-            continue
+    keys = sorted(per_server, key=lambda k: list(settings.directions).index(k[1]))  # stable: servers in order
+    for key in keys:
+        combined = combine(per_server[key])
+        combined = dataclasses.replace(combined, role=combined.role or target.role,
+                                       network=combined.network or target.network)
         if name == "speedtest" and combined.server:
             dest2 = _dest_host(name, target, combined)
             link = limits.local_link(dest2, host=host) if dest2 else link

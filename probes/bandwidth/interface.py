@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from agent.model import BandwidthResult, Direction
+from agent.model import BandwidthResult, BandwidthRole, Direction
 
 # Called with the direction and the current rate (Mbit/s) about every sample interval: the live progress line.
 SampleCallback = Callable[[Direction, float], None]
@@ -29,6 +29,9 @@ class Target:
     port: int | None = None
     name: str = ""
     ca_file: str | None = None
+    role: BandwidthRole = ""  # "internet" | "district", copied onto the results
+    network: str = ""  # who runs the server's network, copied onto results that do not name it themselves
+    count: int = 1  # speedtest with no server id: how many of the nearest servers to measure
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,8 @@ class Engine(abc.ABC):
     def measure(
         self, target: Target, settings: Settings, on_sample: SampleCallback | None = None
     ) -> list[BandwidthResult]:
-        """Measure ``target`` in each of ``settings.directions``; faults become data, never exceptions."""
+        """Measure ``target`` in each of ``settings.directions`` (for each server when ``target.count`` > 1
+        picks several); faults become data, never exceptions."""
 
     def failed(self, target: Target, settings: Settings, error: str) -> list[BandwidthResult]:
         """One result per direction carrying ``error`` (no rate)."""
@@ -68,6 +72,8 @@ class Engine(abc.ABC):
                 mbps=None,
                 streams=settings.streams,
                 error=error,
+                role=target.role,
+                network=target.network,
             )
             for d in settings.directions
         ]

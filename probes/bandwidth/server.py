@@ -60,6 +60,7 @@ class StandIn:
     server_url: str = ""  # e.g. http://speed.snbw.test:8080/speedtest/upload.php ('' = this server)
     server_id: int = 46000
     threadsperurl: int = 4
+    servers: int = 1  # list this many servers (ids server_id, server_id + 1, ...), all at ``server_url``
     lat: float = 10.8231  # Ho Chi Minh City
     lon: float = 106.6297
 
@@ -273,12 +274,12 @@ class SpeedHandler(BaseHTTPRequestHandler):
     def _standin_servers(self, s: StandIn) -> str:
         url = s.server_url or f"http://{self.headers.get('Host', '')}/speedtest/upload.php"
         host = urlsplit(url).netloc
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n<settings>\n<servers>\n'
-            f'<server url="{url}" lat="{s.lat}" lon="{s.lon}" name="Lab" country="Vietnam" cc="VN" '
-            f'sponsor="schoolnet lab stand-in" id="{s.server_id}" host="{host}"/>\n'
-            "</servers>\n</settings>\n"
+        rows = "".join(
+            f'<server url="{url}" lat="{s.lat + i * 0.01:.4f}" lon="{s.lon}" name="Lab" country="Vietnam" cc="VN" '
+            f'sponsor="schoolnet lab stand-in{f" {i + 1}" if i else ""}" id="{s.server_id + i}" host="{host}"/>\n'
+            for i in range(max(1, s.servers))
         )
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<settings>\n<servers>\n{rows}</servers>\n</settings>\n'
 
 
 class SpeedServer(ThreadingHTTPServer):
@@ -408,12 +409,14 @@ def main(argv: Sequence[str] | None = None, handler: type[SpeedHandler] = SpeedH
     p.add_argument("--speedtest-standin", action="store_true", help="also serve the legacy speedtest.net endpoints")
     p.add_argument("--speedtest-server-url", default="", help="upload.php URL the stand-in's server list names")
     p.add_argument("--speedtest-threadsperurl", type=int, default=4)
+    p.add_argument("--speedtest-servers", type=int, default=1, help="servers the stand-in's list names (ids 46000+)")
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     if not args.bind and not args.tls_bind:
         p.error("give at least one --bind ADDR:PORT")
     standin = (
-        StandIn(server_url=args.speedtest_server_url, threadsperurl=args.speedtest_threadsperurl)
+        StandIn(server_url=args.speedtest_server_url, threadsperurl=args.speedtest_threadsperurl,
+                servers=args.speedtest_servers)
         if args.speedtest_standin
         else None
     )

@@ -9,6 +9,7 @@ the bytes speedtest-cli itself read (download) or handed to the socket (upload),
 
 from __future__ import annotations
 
+import dataclasses
 import resource
 import threading
 import time
@@ -23,6 +24,7 @@ METHOD_LIMITED_MBPS = 500.0
 BURST_PHASE_S = 2.0
 SHORT_PHASE_S = 5.0
 RETRY_PAUSE_S = 5.0
+UNREACHABLE_MS = 60_000.0  # speedtest-cli gives a server it could not reach 3600 s per ping
 
 
 class _CountingResponse:
@@ -87,20 +89,52 @@ class SpeedtestEngine(Engine):
         import speedtest
 
         label = f"speedtest.net:{target.server}" if target.server else "speedtest.net (nearest)"
+        failed = Target(label, role=target.role, network=target.network)
         try:
             st = self._connect(speedtest, target, settings)
-            best = st.get_best_server()
+            chosen = [st.get_best_server()] if target.server else self._nearest(st, max(1, target.count))
         except ValueError:
-            return self.failed(Target(label), settings, f"speedtest.net server id {target.server!r} is not a number")
+            return self.failed(failed, settings, f"speedtest.net server id {target.server!r} is not a number")
         except speedtest.NoMatchedServers:
-            return self.failed(Target(label), settings, f"speedtest.net has no server with id {target.server}")
+            return self.failed(failed, settings, f"speedtest.net has no server with id {target.server}")
         except Exception as exc:  # speedtest-cli raises many kinds (HTTP 403/429, TLS, XML): all become data
-            return self.failed(Target(label), settings, f"speedtest.net unreachable: {_describe(exc)}")
-        server = f"speedtest.net:{best.get('id')} {best.get('host')} ({best.get('sponsor')}, {best.get('name')})"
+            return self.failed(failed, settings, f"speedtest.net unreachable: {_describe(exc)}")
+        if not chosen:
+            return self.failed(failed, settings, "none of the nearest speedtest.net servers answered a latency test")
+        note = []
+        if not target.server and len(chosen) < target.count:
+            note = [f"servers: only {len(chosen)} of the {target.count} nearest speedtest.net servers asked for "
+                    "answered; the Internet figure rests on fewer servers"]
         opener = _CountingOpener(st._opener)
         st._opener = opener
-        latency = float(best.get("latency") or 0) or None
-        return [self._phase(st, opener, d, server, latency, settings, on_sample) for d in settings.directions]
+        results = []
+        for best in chosen:
+            if len(chosen) > 1:
+                best = st.get_best_server([best])  # makes it speedtest-cli's current server (pings it again)
+            server = f"speedtest.net:{best.get('id')} {best.get('host')} ({best.get('sponsor')}, {best.get('name')})"
+            network = str(best.get("sponsor") or "")
+            latency = float(best.get("latency") or 0) or None
+            for d in settings.directions:
+                r = self._phase(st, opener, d, server, latency, settings, on_sample)
+                results.append(dataclasses.replace(r, role=target.role or "internet", network=network,
+                                                   warnings=(*r.warnings, *note)))
+        return results
+
+    @staticmethod
+    def _nearest(st: Any, count: int) -> list[dict[str, Any]]:
+        """The ``count`` lowest-latency servers among the nearest max(5, count) (speedtest-cli pings 5 by
+        default); a server whose latency test failed (speedtest-cli scores it 1 800 000 ms) is left out."""
+        candidates = list(st.get_closest_servers(limit=max(5, count)))
+        pinged = []
+        for server in candidates:
+            try:
+                best = dict(st.get_best_server([server]))
+            except Exception:  # one silent server must not stop the others
+                continue
+            if float(best.get("latency") or UNREACHABLE_MS) < UNREACHABLE_MS:
+                pinged.append(best)
+        pinged.sort(key=lambda b: float(b.get("latency") or 0))
+        return pinged[:count]
 
     @staticmethod
     def _connect(speedtest: Any, target: Target, settings: Settings) -> Any:

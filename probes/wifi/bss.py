@@ -130,13 +130,10 @@ def _max_rate(
             basis.append(Basis("rule", "max PHY rate", f"{rate} Mbit/s", f"HE{width} {nss} SS MCS {he_mcs}, GI 0.8"))
         return rate, e.he.max_nss or None, basis
     if standard == "ac" and e.vht:
-        sgi = e.vht.sgi_160 if width >= 160 else e.vht.sgi_80
-        nss, top = e.vht.max_nss, e.vht.top_mcs
-        rate = rates.best_rate("vht", width, nss, top, short_gi=sgi) if nss else None
-        if rate is not None:
-            gi = "short GI" if sgi else "long GI"
-            basis.append(Basis("rule", "max PHY rate", f"{rate} Mbit/s", f"VHT{width} {nss} SS up to MCS {top}, {gi}"))
-        return rate, nss or None, basis
+        vbest = rates.vht_max_rate(e.vht)  # per width, at the streams Extended NSS BW allows there
+        if vbest is not None:
+            basis.append(Basis("rule", "max PHY rate", f"{vbest.rate} Mbit/s", vbest.describe()))
+        return (vbest.rate if vbest else None), e.vht.max_nss or None, basis
     if e.ht:
         sgi = e.ht.sgi_40 if width >= 40 else e.ht.sgi_20
         nss = e.ht.max_nss

@@ -7,8 +7,11 @@ becomes a warning and parsing goes on with what is intact.
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal, NamedTuple
 
 EID_SSID = 0
 EID_SUPP_RATES = 1
@@ -78,10 +81,49 @@ class HtOperation:
     primary_channel: int
     secondary_offset: int  # 0 none, 1 above, 3 below
     any_width: bool
+    ccfs2: int = 0  # HT Operation Information B13-B20: Channel Center Frequency Segment 2 (802.11-2016 ext NSS BW)
 
     @property
     def width_mhz(self) -> int:
         return 40 if self.secondary_offset in (1, 3) and self.any_width else 20
+
+
+VhtWidth = Literal[20, 40, 80, 160, "80+80"]
+VHT_WIDTHS: tuple[VhtWidth, ...] = (20, 40, 80, 160, "80+80")
+HALF, THREE_QUARTERS, ONE, TWO = Fraction(1, 2), Fraction(3, 4), Fraction(1), Fraction(2)
+
+
+class VhtWidthRow(NamedTuple):
+    """One row of the standard's table: the NSS factor per width (None = width not supported) and where a
+    160 MHz / 80+80 MHz BSS puts its second centre frequency (VHT Operation CCFS1 or HT Operation CCFS2)."""
+
+    up_to_80: Fraction
+    w160: Fraction | None
+    w80p80: Fraction | None
+    ccfs_160: str | None
+    ccfs_80p80: str | None
+
+
+# IEEE 802.11-2020 9.4.2.156.2, Table 9-272 "Setting of the Supported Channel Width Set subfield and Extended
+# NSS BW Support subfield at a STA transmitting the VHT Capabilities Information field" (Table 9-250 in
+# 802.11-2016). Key: (Supported Channel Width Set B2-B3, Extended NSS BW Support B30-B31). The factor times
+# "Max VHT NSS" (the Rx VHT-MCS map's streams for an MCS) is the streams supported at that width, rounded down.
+# Same table: Linux net/wireless/util.c ieee80211_get_vht_max_nss() and net/mac80211 ieee80211_chandef_vht_oper()
+# (CCFS column), iw util.c nss_ratio_tbl ("iw: handle VHT extended NSS", linux-wireless 2022-05-16).
+# Combinations missing here are reserved: such a STA is taken to support no 160 / 80+80 MHz at all.
+VHT_EXT_NSS_BW_TABLE: dict[tuple[int, int], VhtWidthRow] = {
+    (0, 0): VhtWidthRow(ONE, None, None, None, None),
+    (0, 1): VhtWidthRow(ONE, HALF, None, "CCFS2", None),
+    (0, 2): VhtWidthRow(ONE, HALF, HALF, "CCFS2", "CCFS2"),
+    (0, 3): VhtWidthRow(ONE, THREE_QUARTERS, THREE_QUARTERS, "CCFS2", "CCFS2"),
+    (1, 0): VhtWidthRow(ONE, ONE, None, "CCFS1", None),
+    (1, 1): VhtWidthRow(ONE, ONE, HALF, "CCFS1", "CCFS2"),
+    (1, 2): VhtWidthRow(ONE, ONE, THREE_QUARTERS, "CCFS1", "CCFS2"),
+    (1, 3): VhtWidthRow(TWO, TWO, ONE, "CCFS1", "CCFS1"),
+    (2, 0): VhtWidthRow(ONE, ONE, ONE, "CCFS1", "CCFS1"),
+    (2, 3): VhtWidthRow(TWO, ONE, ONE, "CCFS1", "CCFS1"),
+}
+VHT_RESERVED_ROW = VhtWidthRow(ONE, None, None, None, None)
 
 
 @dataclass(frozen=True)
@@ -90,7 +132,7 @@ class VhtCapabilities:
     rx_mcs_map: int
     rx_highest: int
     tx_mcs_map: int
-    ext_nss_bw_capable: bool = False
+    ext_nss_bw_capable: bool = False  # Supported VHT-MCS and NSS Set B61 (Tx Highest bit 13)
 
     @property
     def mu_beamformer(self) -> bool:
@@ -106,12 +148,52 @@ class VhtCapabilities:
 
     @property
     def ext_nss_bw(self) -> int:
-        return (self.info >> 30) & 0x3
+        """Extended NSS BW Support (B30-B31) as it applies: 0 unless the STA sets VHT Extended NSS BW Capable
+        (as Linux cfg80211 reads it; before 802.11-2016 these bits were reserved)."""
+        return (self.info >> 30) & 0x3 if self.ext_nss_bw_capable else 0
+
+    @property
+    def width_row(self) -> VhtWidthRow:
+        """This STA's row of Table 9-272 (a reserved combination: up to 80 MHz only)."""
+        return VHT_EXT_NSS_BW_TABLE.get((self.width_set, self.ext_nss_bw), VHT_RESERVED_ROW)
+
+    @property
+    def reserved_widths(self) -> bool:
+        return (self.width_set, self.ext_nss_bw) not in VHT_EXT_NSS_BW_TABLE
+
+    def nss_factor(self, width: VhtWidth) -> Fraction | None:
+        row = self.width_row
+        if width == 160:
+            return row.w160
+        if width == "80+80":
+            return row.w80p80
+        return row.up_to_80
+
+    def map_nss(self, mcs: int = 7) -> int:
+        """Max VHT NSS for ``mcs``: the most streams the Rx VHT-MCS map supports at that MCS (codes 0/1/2 =
+        MCS 0-7/0-8/0-9, 3 = not supported)."""
+        need = 0 if mcs <= 7 else mcs - 7
+        best = 0
+        for n in range(8):
+            code = (self.rx_mcs_map >> (2 * n)) & 0x3
+            if code != 3 and code >= need:
+                best = n + 1
+        return best
+
+    def nss_at(self, width: VhtWidth, mcs: int = 7) -> int:
+        """Streams usable at ``width`` and ``mcs``: floor(NSS factor x Max VHT NSS); 0 = not supported."""
+        factor = self.nss_factor(width)
+        return 0 if factor is None else int(factor * self.map_nss(mcs))
+
+    def nss_mcs(self, width: VhtWidth) -> list[tuple[int, int]]:
+        """[(streams, top MCS)] usable at ``width``, one per MCS ceiling the map offers (7, 8, 9)."""
+        out = [(self.nss_at(width, mcs), mcs) for mcs in (7, 8, 9)]
+        return [(nss, mcs) for nss, mcs in out if nss > 0]
 
     @property
     def supports_160(self) -> bool:
-        """160 MHz from the width set, or (802.11-2016 Extended NSS BW) width set 0 with a non-zero ext NSS BW."""
-        return self.width_set in (1, 2) or (self.ext_nss_bw > 0 and self.ext_nss_bw_capable)
+        """160 MHz (or 80+80 MHz) with at least one stream, after the Extended NSS BW factor."""
+        return self.nss_at(160) > 0 or self.nss_at("80+80") > 0
 
     @property
     def sgi_80(self) -> bool:
@@ -123,7 +205,8 @@ class VhtCapabilities:
 
     @property
     def max_nss(self) -> int:
-        return _nss_from_map(self.rx_mcs_map)[0]
+        """The most streams at any width (twice the map's for the two rows with factor 2)."""
+        return max(self.nss_at(w) for w in VHT_WIDTHS)
 
     @property
     def top_mcs(self) -> int | None:
@@ -137,15 +220,20 @@ class VhtOperation:
     width: int  # 0 = 20/40 (see HT), 1 = 80 (or 160/80+80 with CCFS1), 2 = 160 (deprecated), 3 = 80+80 (deprecated)
     ccfs0: int
     ccfs1: int
+    ccfs2: int = 0  # copied from the HT Operation element of the same frame
 
     @property
     def width_mhz(self) -> int | None:
+        """BSS width: 160 when CCFS1 is set, or (Extended NSS BW, 802.11-2020 Table 9-272 "CCFS2" rows) when
+        CCFS1 is 0 and the HT Operation's CCFS2 sits 8 channels from CCFS0 (160) or more than 16 (80+80)."""
         if self.width == 0:
             return None
         if self.width in (2, 3):
             return 160
         if self.ccfs1:
             return 160  # 160 (|CCFS1-CCFS0| = 8) or 80+80 (> 16): both 160 MHz of spectrum
+        if self.ccfs2 and self.ccfs0 and (abs(self.ccfs2 - self.ccfs0) == 8 or abs(self.ccfs2 - self.ccfs0) > 16):
+            return 160
         return 80
 
 
@@ -271,7 +359,9 @@ def _ht_cap(body: bytes) -> HtCapabilities:
 
 
 def _ht_oper(body: bytes) -> HtOperation:
-    return HtOperation(primary_channel=body[0], secondary_offset=body[1] & 0x3, any_width=bool(body[1] & 0x4))
+    (op_mode,) = struct.unpack_from("<H", body, 2)  # Linux IEEE80211_HT_OP_MODE_CCFS2_MASK 0x1fe0
+    return HtOperation(primary_channel=body[0], secondary_offset=body[1] & 0x3, any_width=bool(body[1] & 0x4),
+                       ccfs2=(op_mode & 0x1FE0) >> 5)
 
 
 def _vht_cap(body: bytes) -> VhtCapabilities:
@@ -438,6 +528,9 @@ def parse_elements(data: bytes) -> Elements:
             values["eht"] = eht_capabilities(pending_eht, he if isinstance(he, HeCapabilities) else None)
         except (ValueError, struct.error, IndexError) as exc:
             warnings.append(f"element 255/108 malformed: {exc}")
+    vht_oper, ht_oper = values.get("vht_oper"), values.get("ht_oper")
+    if isinstance(vht_oper, VhtOperation) and isinstance(ht_oper, HtOperation) and ht_oper.ccfs2:
+        values["vht_oper"] = dataclasses.replace(vht_oper, ccfs2=ht_oper.ccfs2)
     return Elements(
         max_legacy_rate=legacy or None,
         vendor_ouis=tuple(dict.fromkeys(ouis)),

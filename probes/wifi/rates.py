@@ -8,7 +8,10 @@ T_SYM = 3.2 us + GI for HT/VHT and 12.8 us + GI for HE/EHT. Checked against the 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from probes.wifi.ie import VhtCapabilities, VhtWidth
 
 Phy = Literal["ht", "vht", "he", "eht"]
 
@@ -81,6 +84,44 @@ def best_rate(phy: Phy, width_mhz: int, nss: int, top_mcs: int | None = None, *,
         if rate is not None:
             return rate
     return None
+
+
+class VhtBest(NamedTuple):
+    """The highest VHT rate a capabilities element allows, and how it was reached."""
+
+    rate: float
+    width: VhtWidth
+    nss: int
+    mcs: int
+    short_gi: bool
+    factor: Fraction
+    map_nss: int
+
+    def describe(self) -> str:
+        gi = "short GI" if self.short_gi else "long GI"
+        text = f"VHT{self.width} {self.nss} SS up to MCS {self.mcs}, {gi}"
+        if self.factor != 1:
+            text += (f"; Extended NSS BW: {self.factor} x {self.map_nss} SS of the VHT-MCS map at {self.width} MHz "
+                     "(IEEE 802.11-2020 Table 9-272)")
+        return text
+
+
+def vht_max_rate(cap: VhtCapabilities) -> VhtBest | None:
+    """Highest rate over 80, 160 and 80+80 MHz, each at the streams Table 9-272 allows there (Extended NSS BW:
+    a 4x4 80 MHz AP allowed 160 MHz at half its streams peaks at 4 SS VHT80 = 2 SS VHT160 = 1733.3, not 3466.7).
+
+    Short GI is B5 for 80 MHz and B6 for 160 / 80+80 MHz; 20/40 MHz never beat 80 MHz at the same streams.
+    """
+    best: VhtBest | None = None
+    widths: tuple[tuple[VhtWidth, int], ...] = ((80, 80), (160, 160), ("80+80", 160))  # (width, its rate table)
+    for width, table in widths:
+        factor = cap.nss_factor(width)
+        sgi = cap.sgi_80 if width == 80 else cap.sgi_160
+        for nss, mcs in cap.nss_mcs(width):
+            rate = best_rate("vht", table, nss, mcs, short_gi=sgi)
+            if rate is not None and factor is not None and (best is None or rate > best.rate):
+                best = VhtBest(rate, width, nss, mcs, sgi, factor, cap.map_nss(mcs))
+    return best
 
 
 # Aggregate marketing classes: name -> the per-band sum it stands for (Mbit/s). Vendors round these freely,

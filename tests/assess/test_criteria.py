@@ -22,6 +22,7 @@ def test_shipped_profiles_are_valid(path: Path) -> None:
     assert criteria.check_file(path) == []
     profile = criteria.load(path.stem)
     assert profile.id == path.stem
+    assert profile.rules, path
     for rule in profile.rules:
         assert rule.title.vi and rule.title.en and rule.source.document
         assert rule.title.vi != rule.title.en

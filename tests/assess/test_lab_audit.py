@@ -52,7 +52,8 @@ def test_lab_audit_outputs_and_verdicts(audited) -> None:
         if devices.get(ip) is not None and devices[ip].snmp_status == "ok" and devices[ip].radios:
             assert found and found[0].status.value == expected, (role, found)
         else:  # discovery could not read it (e.g. a loaded machine): the verdict must say so, never guess
-            assert not found or (found[0].status.value == "unknown" and found[0].remedy is not None), found
+            assert found, (role, "no verdict at all for an AP discovery could not read")
+            assert found[0].status.value == "unknown" and found[0].remedy is not None, found
     assert proc.returncode == (1 if any(f.status.value == "fail" for c, f in school.items()
                                         if not c.startswith("info-")) else 0)
     assert "Đã ghi:" in proc.stderr and "Kết quả" in proc.stderr

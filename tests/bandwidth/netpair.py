@@ -30,6 +30,7 @@ SPEED_HOST = "speed.snbw.test"
 HOSTS = (*SPEEDTEST_HOSTS, SPEED_HOST)
 HTTP_PORT = 8080
 IPERF_PORT = 5201
+STANDIN_SERVERS = 3  # the stand-in lists speedtest.net servers 46000-46002 (all this server)
 
 
 class SpeedLab:
@@ -70,7 +71,8 @@ class SpeedLab:
             "-m", "probes.bandwidth.server", "--bind", f"{SERVER_IP}:{HTTP_PORT}", "--tls-bind", f"{SERVER_IP}:443",
             "--cert", str(cert), "--key", str(key), "--speedtest-standin",
             "--speedtest-server-url", f"http://{SPEED_HOST}:{HTTP_PORT}/speedtest/upload.php",
-            "--speedtest-threadsperurl", str(self.threadsperurl), port=HTTP_PORT,
+            "--speedtest-threadsperurl", str(self.threadsperurl), "--speedtest-servers", str(STANDIN_SERVERS),
+            port=HTTP_PORT,
         )
         self.wait_port(443)
         iperf = self.server.popen(["iperf3", "-s", "-B", SERVER_IP, "-p", str(IPERF_PORT)],

@@ -67,6 +67,7 @@ def test_unreachable_server_exits_3_with_json() -> None:
     proc = schoolnet("--json", "speed", "--server", "http://127.0.0.1:1", "--duration", "1")
     assert proc.returncode == 3
     data = json.loads(proc.stdout)
+    assert [r["direction"] for r in data] == ["download", "upload"]
     assert all(r["error"] and "cannot reach" in r["error"] for r in data)
     assert proc.stderr.strip().splitlines()[-1].startswith("schoolnet: error: no measurement succeeded")
 

@@ -113,6 +113,7 @@ def test_engine_rejects_non_librespeed_server() -> None:
         results = HttpEngine().measure(Target(url), Settings(duration_s=1, streams=1))
     finally:
         running.stop()
+    assert [r.direction for r in results] == ["download", "upload"]
     assert all(r.error and "404" in r.error for r in results)
 
 

@@ -31,6 +31,7 @@ def test_missing_binary_is_an_error_result() -> None:
     engine = Iperf3Engine(binary="")
     engine.binary = None
     results = engine.measure(Target("127.0.0.1"), Settings(duration_s=1))
+    assert [r.direction for r in results] == ["download", "upload"]
     assert all(r.error and "not installed" in r.error for r in results)
 
 

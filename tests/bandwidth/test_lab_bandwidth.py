@@ -12,10 +12,11 @@ from collections.abc import Iterator
 import pytest
 
 from probes.bandwidth.goodput import tbf_goodput, within
-from tests.bandwidth.netpair import CLIENT_DEV, HTTP_PORT, IPERF_PORT, REPO, SERVER_IP, SpeedLab
+from tests.bandwidth.netpair import CLIENT_DEV, HTTP_PORT, IPERF_PORT, REPO, SERVER_IP, STANDIN_SERVERS, SpeedLab
 
 pytestmark = pytest.mark.lab
 TOL = 0.03
+BRACKET_TOL = 0.02  # engine vs the mean of iperf3 just before and after it, plus their spread (_bracketed)
 
 
 @pytest.fixture(scope="module")
@@ -25,40 +26,95 @@ def lab() -> Iterator[SpeedLab]:
 
 
 def _by_direction(results: list[dict]) -> dict[str, dict]:
-    return {r["direction"]: r for r in results}
+    got = {r["direction"]: r for r in results}
+    assert len(got) == len(results), f"one result per direction expected: {results}"
+    return got
 
 
-def _check(results: list[dict], ref: dict[str, float], engine: str) -> None:
+def _check(results: list[dict], ref: dict[str, float], engine: str, tol: dict[str, float]) -> None:
     got = _by_direction(results)
     assert set(got) == {"download", "upload"}, results
     for direction, r in got.items():
         assert r["engine"] == engine
         assert r["error"] is None, r["error"]
         ratio = r["mbps"] / ref[direction]
-        assert within(r["mbps"], ref[direction], TOL), f"{engine} {direction}: {r['mbps']} vs iperf3 " \
-            f"{ref[direction]:.1f} (ratio {ratio:.3f}); warnings {r['warnings']}"
+        assert within(r["mbps"], ref[direction], tol[direction]), f"{engine} {direction}: {r['mbps']} vs iperf3 " \
+            f"{ref[direction]:.1f} (ratio {ratio:.3f}, tolerance {tol[direction]:.3f}); warnings {r['warnings']}"
         assert r["samples"], "every sample is kept"
         assert r["line_rate_mbps"] > r["mbps"]
+
+
+def _bracketed(lab: SpeedLab, *args: str) -> tuple[list[dict], dict[str, float], dict[str, float]]:
+    """``schoolnet speed ARGS`` between two iperf3 references taken just before and just after it.
+
+    Returns (results, reference, tolerance): the reference is the mean of the two iperf3 runs and the tolerance
+    per direction is BRACKET_TOL plus their relative spread, so a machine whose load changes during the test (5 agents
+    on 2 shared cores) widens the band by what iperf3 itself saw instead of failing the engine.
+    """
+    before = lab.iperf3_reference(duration=3, omit=1)
+    results = lab.schoolnet(*args)
+    after = lab.iperf3_reference(duration=3, omit=1)
+    ref = {d: (before[d] + after[d]) / 2 for d in before}
+    tol = {d: BRACKET_TOL + abs(before[d] - after[d]) / ref[d] for d in before}
+    return results, ref, tol
 
 
 @pytest.mark.parametrize("rate", [1000, 300])
 def test_engines_match_iperf3_reference(lab: SpeedLab, rate: int) -> None:
     lab.shape(rate)
-    ref = lab.iperf3_reference(duration=3, omit=1)
+    http, ref, tol = _bracketed(lab, "--engine", "http", "--server", f"http://{SERVER_IP}:{HTTP_PORT}",
+                                "--duration", "3")
     for direction in ("download", "upload"):  # the lab itself: plain tbf on veth gives 0.956 x rate
         assert within(ref[direction], tbf_goodput(rate), 0.02), ref
-
-    http = lab.schoolnet("--engine", "http", "--server", f"http://{SERVER_IP}:{HTTP_PORT}", "--duration", "3")
-    _check(http, ref, "http")
+    _check(http, ref, "http", tol)
     assert all(r["streams"] == 4 and r["latency_ms"] is not None for r in http)
 
-    iperf = lab.schoolnet("--engine", "iperf3", "--server", f"{SERVER_IP}:{IPERF_PORT}", "--duration", "3")
-    _check(iperf, ref, "iperf3")
+    iperf, ref, tol = _bracketed(lab, "--engine", "iperf3", "--server", f"{SERVER_IP}:{IPERF_PORT}", "--duration", "3")
+    _check(iperf, ref, "iperf3", tol)
 
-    # speedtest-cli, unmodified, over HTTPS to the stand-in "www.speedtest.net" (hosts file + lab CA)
-    st = lab.schoolnet("--engine", "speedtest")
-    _check(st, ref, "speedtest")
+    # speedtest-cli, unmodified, over HTTPS to the stand-in "www.speedtest.net" (hosts file + lab CA), one server
+    st, ref, tol = _bracketed(lab, "--engine", "speedtest", "--server", "46000")
+    _check(st, ref, "speedtest", tol)
     assert all(r["server"].startswith("speedtest.net:46000 speed.snbw.test") for r in st)
+    assert all(r["role"] == "internet" and r["network"] == "schoolnet lab stand-in" for r in st)
+
+
+def test_http_upload_counts_what_left_the_machine(lab: SpeedLab) -> None:
+    """The upload count (tcpi_bytes_acked) against the client NIC's tx_bytes over the same intervals: equal to
+    within the TCP/IP and HTTP headers (GSO: one 66-byte header per up-to-64 KiB segment), whatever the load."""
+    lab.shape(1000)
+    proc = lab.client_cmd([sys.executable, "-m", "tests.bandwidth.upload_probe", CLIENT_DEV,
+                           f"http://{SERVER_IP}:{HTTP_PORT}", "3"])
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    rows = [r for r in data["rows"] if r[0] > data["rows"][-1][0] - data["steady"] + 1e-9]  # the steady intervals
+    assert len(rows) >= 8, data
+    engine_bytes = sum(mbps * 1e6 / 8 * seconds for _, mbps, _, seconds in rows)
+    nic_bytes = sum(tx for _, _, tx, _ in rows)
+    assert nic_bytes > 0
+    assert 0.99 <= engine_bytes / nic_bytes <= 1.002, (engine_bytes / nic_bytes, data["warnings"])
+
+
+def test_speedtest_measures_several_nearest_servers(lab: SpeedLab) -> None:
+    """No server id: the bandwidth.speedtest_servers (3) nearest servers, each its own result, each naming
+    its server and its network (the sponsor), all role "internet"."""
+    lab.shape(300)
+    results = lab.schoolnet("--engine", "speedtest", "--direction", "download")
+    assert len(results) == STANDIN_SERVERS, results
+    ids = sorted(r["server"].split()[0] for r in results)
+    assert ids == [f"speedtest.net:{46000 + i}" for i in range(STANDIN_SERVERS)]
+    assert all(r["error"] is None and r["mbps"] > 0 for r in results), results
+    assert {r["network"] for r in results} == {"schoolnet lab stand-in", "schoolnet lab stand-in 2",
+                                               "schoolnet lab stand-in 3"}
+    assert all(r["role"] == "internet" and r["direction"] == "download" for r in results)
+
+
+def _rate_or_reason(r: dict, expected: float) -> None:
+    """A faulty transfer gives either no rate *with* an error saying why, or a rate within TOL of the link."""
+    if r["mbps"] is None:
+        assert r["error"], r
+    else:
+        assert within(r["mbps"], expected, TOL), r
 
 
 def _faulty(lab: SpeedLab, mode: str, port: int, *extra: str) -> int:
@@ -75,7 +131,7 @@ def test_stalling_server_gives_warning_not_wrong_number(lab: SpeedLab) -> None:
         lab.stop(pid)
     assert any(w.startswith("stall:") for w in r["warnings"]), r["warnings"]
     assert r["confidence"] in ("low", "none")
-    assert r["mbps"] is None or within(r["mbps"], tbf_goodput(300), TOL), r
+    _rate_or_reason(r, tbf_goodput(300))
 
 
 @pytest.mark.parametrize(("mode", "code"), [("short", "short:"), ("long", "extra:")])
@@ -88,7 +144,7 @@ def test_lying_content_length_gives_warning(lab: SpeedLab, mode: str, code: str)
         lab.stop(pid)
     assert any(w.startswith(code) for w in r["warnings"]), r["warnings"]
     assert r["confidence"] in ("low", "none")
-    assert r["mbps"] is None or within(r["mbps"], tbf_goodput(300), TOL), r
+    _rate_or_reason(r, tbf_goodput(300))
 
 
 def test_flapping_link_gives_warning_not_wrong_number(lab: SpeedLab) -> None:
@@ -110,7 +166,7 @@ def test_flapping_link_gives_warning_not_wrong_number(lab: SpeedLab) -> None:
 
     (r,) = json.loads(out)
     assert any(w.startswith(("link-down:", "stall:")) for w in r["warnings"]), (r["warnings"], err)
-    assert r["mbps"] is None or within(r["mbps"], tbf_goodput(300), TOL), r
+    _rate_or_reason(r, tbf_goodput(300))
 
 
 def test_speed_serve_cli_serves_librespeed_endpoints(lab: SpeedLab) -> None:
@@ -140,6 +196,7 @@ def test_speedtest_unknown_server_id_is_a_clear_error(lab: SpeedLab) -> None:
     assert proc.returncode == 3, proc.stderr
 
     results = json.loads(proc.stdout)
+    assert [r["direction"] for r in results] == ["download", "upload"]
     assert all(r["error"] == "speedtest.net has no server with id 999" for r in results)
 
 

@@ -54,7 +54,8 @@ def test_entity_chassis_model_serial_and_junk(snmp: Any) -> None:
     assert "FGT_100E" in (fgt.descr or "")
     procurve = entity.chassis(snmp("procurve"))
     assert procurve[0].model == "JL074A"
-    assert all(c.model is None for c in entity.chassis(snmp("routeros_rb760igs")))   # '0x0002' is junk
+    routeros = entity.chassis(snmp("routeros_rb760igs"))
+    assert routeros and all(c.model is None for c in routeros)   # '0x0002' is junk
     assert entity.clean("0x0029") is None and entity.clean("N/A") is None and entity.clean(" S4128F-ON ")
     assert entity.ports(snmp("dell-os10"))
 

@@ -27,6 +27,7 @@ def _scramble(data: SnmpData, seed: int) -> SnmpData:
 def test_scrambled_values_do_not_break_classification(snmp: Any, name: str, seed: int) -> None:
     c = classify("192.0.2.1", _scramble(snmp(name), seed))
     assert isinstance(c.role, Role) and 0.0 <= c.role_confidence <= 1.0
+    assert c.interfaces, "scrambled values must not lose the interface table"
     assert all(i.speed_mbps is None or i.speed_mbps > 0 for i in c.interfaces)
 
 

@@ -87,6 +87,7 @@ def test_down_cleans_up_after_the_parent_was_killed(free_topology):
     assert proc.returncode == -signal.SIGKILL
     names, pids = recorded(t.prefix)
     assert [str(d) for d in etc_dirs(t)] == load(t.prefix).etc_dirs == [f"/etc/netns/{t.agent_ns}"]
+    assert names and pids, "the crash left nothing recorded"
     assert all(n in existing_namespaces() for n in names)
     assert all(proc_start_time(pid) == start for pid, start in pids)  # orphans still running
     cli = subprocess.run([SCHOOLNET, "lab", "down", "--prefix", t.prefix], capture_output=True, text=True, timeout=120)
@@ -152,7 +153,8 @@ def test_cli_up_status_down(free_topology):
         [SCHOOLNET, "--json", "lab", "status", "--prefix", t.prefix], capture_output=True, text=True, timeout=60
     )
     (inst,) = json.loads(st.stdout)
-    assert inst["phase"] == "up" and all(p["alive"] for p in inst["processes"] if p["name"].startswith("snmp"))
+    snmp_agents = [p for p in inst["processes"] if p["name"].startswith("snmp")]
+    assert inst["phase"] == "up" and snmp_agents and all(p["alive"] for p in snmp_agents), inst["processes"]
     qdisc = subprocess.run(["tc", "-n", t.ns("router"), "qdisc", "show", "dev", "wan0"], capture_output=True, text=True)
     assert "rate 200Mbit" in qdisc.stdout
     dn = subprocess.run([SCHOOLNET, "lab", "down", "--prefix", t.prefix], capture_output=True, text=True, timeout=120)

@@ -31,6 +31,7 @@ def test_committed_recordings_match_the_generator(tmp_path):
 @pytest.mark.parametrize("name", ["router", "switch", "ap-nanohd", "ap-eap115", "printer"])
 def test_recordings_are_sorted_snmprec(name):
     lines = (RECORDINGS_DIR / f"{name}.snmprec").read_text().splitlines()
+    assert lines, name
     oids = [tuple(int(p) for p in line.split("|", 2)[0].split(".")) for line in lines]
     assert oids == sorted(oids) and len(set(oids)) == len(oids)
     assert all(line.count("|") >= 2 for line in lines)

@@ -20,7 +20,9 @@ def labels(recordings_dir: Path) -> dict[str, dict]:
 
 
 def test_every_table_has_a_source():
-    for table in load_tables():
+    tables = load_tables()
+    assert tables
+    for table in tables:
         assert table["source"].strip() and table["id"]
 
 
