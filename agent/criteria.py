@@ -79,6 +79,8 @@ class Rule(_Strict):
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-_]*$")]
     title: BilingualText
+    indicator: Annotated[str, Field(max_length=20)] = ""  # official indicator numbering, e.g. "1.2.1" (optional)
+    short: BilingualText | None = None  # a short label for column heads (optional)
     text: BilingualText | None = None
     source: Source
     applies_to: AppliesTo
