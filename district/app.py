@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.state.upload_limiter = anyio.CapacityLimiter(max(1, settings.upload_threads))
     app.state.login_limiter = RateLimiter(settings.login_per_minute, 60.0)
-    app.state.enroll_limiter = RateLimiter(settings.login_per_minute, 60.0)
+    app.state.enroll_limiter = RateLimiter(settings.enroll_per_minute, 60.0)
     app.state.speed_limiter = RateLimiter(settings.speed_per_minute, 60.0)
     security.dummy_hash()  # made now, so the first unknown-user login costs what the others do
     app.add_middleware(

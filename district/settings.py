@@ -54,6 +54,7 @@ class Settings:
     speed_max_mib: int = field(default_factory=lambda: _int_env("DISTRICT_SPEED_MAX_MIB", 100))
     speed_per_minute: int = field(default_factory=lambda: _int_env("DISTRICT_SPEED_PER_MINUTE", 600))
     login_per_minute: int = field(default_factory=lambda: _int_env("DISTRICT_LOGIN_PER_MINUTE", 10))
+    enroll_per_minute: int = field(default_factory=lambda: _int_env("DISTRICT_ENROLL_PER_MINUTE", 30))
     lockout_after: int = field(default_factory=lambda: _int_env("DISTRICT_LOCKOUT_AFTER", 5))
     lockout_minutes: int = field(default_factory=lambda: _int_env("DISTRICT_LOCKOUT_MINUTES", 15))
     key_grace_days: int = field(default_factory=lambda: _int_env("DISTRICT_KEY_GRACE_DAYS", 30))
