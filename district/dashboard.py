@@ -345,7 +345,7 @@ def school_page(request: Request, school_id: str, session: DB, user: STAFF) -> H
         summary = json.loads(b.summary)
         history.append({"bundle": b, "summary": summary})
     points = [
-        (h["bundle"].finished_at, h["summary"].get("download_mbps"), h["summary"].get("upload_mbps"))
+        (vn_time_text(h["bundle"].finished_at), h["summary"].get("download_mbps"), h["summary"].get("upload_mbps"))
         for h in reversed(history[:60])
     ]
     chart = trend_svg(points, {"title": t("bandwidth_trend"), "download": t("download"), "upload": t("upload")})
