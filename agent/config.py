@@ -75,6 +75,7 @@ class DistrictConfig(_Strict):
     proxy: str = ""
     timeout_s: Annotated[float, Field(gt=0)] = 30.0
     max_attempts: Annotated[int, Field(ge=1)] = 5
+    insecure_http: bool = Field(default=False, description="allow sending the token over plain http (not loopback)")
 
     @field_validator("url")
     @classmethod

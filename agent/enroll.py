@@ -24,6 +24,8 @@ class Enrollment:
     school_name: str
     key_id: str
     url: str
+    retried: int = 0  # refused bundles in the spool that get another try with the new enrolment
+    warning: str | None = None  # set when the token travelled over plain http (--insecure-http)
 
 
 def _toml_string(value: str) -> str:
@@ -86,14 +88,18 @@ def _post(config: Any, url: str, payload: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def enroll(config_path: Path, url: str, code: str) -> Enrollment:
+def enroll(config_path: Path, url: str, code: str, insecure_http: bool = False) -> Enrollment:
     """Enroll this agent with the district at ``url`` using the one-time ``code``.
 
     The signing key (``agent.key_path``) is made if missing; the returned upload token and ``url`` are written
-    into ``config_path`` (mode 0600). Returns what the district said, never the token.
+    into ``config_path`` (mode 0600). Bundles the district had refused get another try (a key rotation makes
+    the district accept bundles signed before it, within its grace window). Plain http to another machine is
+    refused unless ``insecure_http`` (or ``district.insecure_http`` in the config). Returns what the district
+    said, never the token.
     """
     from agent import config as config_mod
     from agent.signing import load_or_create_key, public_b64
+    from agent.upload import check_transport, reset_rejected
 
     config_path = Path(config_path)
     url = url.strip().rstrip("/")
@@ -102,6 +108,7 @@ def enroll(config_path: Path, url: str, code: str) -> Enrollment:
     if not code.strip():
         raise UsageError("the enrollment code is empty")
     config = config_mod.load(config_path, required=True)
+    warning = check_transport(url, insecure_http or config.district.insecure_http)
     key = load_or_create_key(config.agent.key_path)
     payload: dict[str, Any] = {"code": code.strip(), "public_key": public_b64(key.public_key())}
     if config.school.id:
@@ -117,6 +124,9 @@ def enroll(config_path: Path, url: str, code: str) -> Enrollment:
     written = tomllib.loads(text)
     if written.get("district", {}).get("token") != body["token"]:
         raise RuntimeFailure(f"{config_path}: could not record the token in the config file")
-    config_mod.parse(written, str(config_path))
+    new_config = config_mod.parse(written, str(config_path))
     atomic_write(config_path, text.encode("utf-8"), mode=0o600)
-    return Enrollment(str(body["school_id"]), str(body.get("name", "")), str(body.get("key_id", "")), url)
+    retried = reset_rejected(new_config)
+    return Enrollment(
+        str(body["school_id"]), str(body.get("name", "")), str(body.get("key_id", "")), url, retried, warning
+    )

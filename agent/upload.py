@@ -9,7 +9,9 @@ retried until named explicitly. :func:`status` lists what is waiting and why.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import logging
 import random
 import re
 import time
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from agent.errors import UsageError
 from agent.files import atomic_write
@@ -30,6 +33,9 @@ if TYPE_CHECKING:
     from agent.progress import Progress
 
 BUNDLES_PATH = "/api/v1/bundles"
+ATTACHMENTS_PATH = "/api/v1/attachments/"
+SENT_AT_HEADER = "X-Schoolnet-Sent-At"
+log = logging.getLogger("agent.upload")
 TRANSIENT_4XX = frozenset({401, 408, 425, 429})
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -57,6 +63,7 @@ class SpoolEntry:
     last_attempt_at: str | None = None
     last_error: str | None = None
     rejected: bool = False
+    missing: list[str] = field(default_factory=list, compare=False)  # attachments the receipt asked for
 
     @property
     def state(self) -> str:
@@ -82,6 +89,7 @@ class FlushResult:
     sent: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     waiting: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -206,6 +214,48 @@ def status(config: Config) -> list[SpoolEntry]:
 # --------------------------------------------------------------------------- sending
 
 
+def _loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport(url: str, insecure_http: bool = False) -> str | None:
+    """Refuse to send a token over plain http to another machine; the warning to show when it is allowed.
+
+    ``https://`` and plain http to this machine (127.0.0.0/8, ::1, localhost) pass silently. Plain http
+    elsewhere raises :class:`UsageError` unless ``insecure_http`` (``--insecure-http`` or
+    ``district.insecure_http = true``), and then the returned warning must be shown.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http" or _loopback(parts.hostname or ""):
+        return None
+    message = (
+        f"{url}: plain http sends the upload token and the evidence unencrypted; "
+        "anyone on the path can read the token and upload as this school"
+    )
+    if not insecure_http:
+        raise UsageError(message + " (use https://, or --insecure-http / district.insecure_http = true to accept it)")
+    return "WARNING: " + message
+
+
+def reset_rejected(config: Config) -> int:
+    """After re-enrolment every bundle the district refused gets another try (e.g. signed with the old key)."""
+    store = spool(config)
+    count = 0
+    for entry in store.entries():
+        if entry.rejected:
+            state = store.read_state(entry.bundle_id)
+            state["rejected"] = False
+            state["last_error"] = f"retry after re-enrolment (was: {state.get('last_error', '')})"[:400]
+            store.write_state(entry.bundle_id, state)
+            count += 1
+    return count
+
+
 def _session(config: Config) -> requests.Session:
     import requests
 
@@ -279,8 +329,13 @@ def flush(
     base_delay: float = 1.0,
     max_delay: float = 60.0,
     sleep: Callable[[float], None] = time.sleep,
+    insecure_http: bool = False,
 ) -> FlushResult:
-    """Post every waiting bundle (or only ``bundles``, by id, including rejected ones) to the district."""
+    """Post every waiting bundle (or only ``bundles``, by id, including rejected ones) to the district.
+
+    Plain http to another machine is refused unless ``insecure_http`` or ``district.insecure_http``.
+    After each receipt the declared attachments the district lacks are sent (``PUT /api/v1/attachments/``).
+    """
     import requests
 
     district = config.district
@@ -288,6 +343,7 @@ def flush(
         raise UsageError("district.url is not set (enroll with `schoolnet config init --enroll URL CODE`)")
     if not district.token:
         raise UsageError("district.token is not set (enroll with `schoolnet config init --enroll URL CODE`)")
+    warning = check_transport(district.url, insecure_http or bool(getattr(district, "insecure_http", False)))
     store = spool(config)
     entries = store.entries()
     if bundles is not None:
@@ -300,6 +356,9 @@ def flush(
     else:
         entries = [e for e in entries if not e.rejected]
     result = FlushResult()
+    if warning:
+        log.warning("%s", warning)
+        result.warnings.append(warning)
     if progress:
         progress.start("upload", total=len(entries))
     session = _session(config)
@@ -316,6 +375,8 @@ def flush(
                 outcome = _send_one(
                     session, url, timeout, store, entry, district.max_attempts, base_delay, max_delay, sleep, transport
                 )
+                if outcome is None and entry.missing:
+                    result.warnings += send_attachments(config, session, timeout, transport, entry.missing)
             except _Stop as exc:
                 stopped = str(exc)
                 result.waiting.append((entry.bundle_id, stopped))
@@ -359,7 +420,8 @@ def _send_one(
     for attempt in range(1, max_attempts + 1):
         response = None
         try:
-            response = session.post(url, data=data, timeout=timeout, **transport)
+            headers = {SENT_AT_HEADER: datetime.now(UTC).isoformat(timespec="seconds")}  # lets the district see skew
+            response = session.post(url, data=data, timeout=timeout, headers=headers, **transport)
             error = _receipt_error(response, entry.bundle_id) if response.status_code < 300 else _reason(response)
         except requests.exceptions.SSLError as exc:
             error = f"TLS: {_short(exc)}"
@@ -374,6 +436,8 @@ def _send_one(
         state["attempts"] = int(state.get("attempts", 0)) + 1
         state["last_attempt_at"] = _now()
         if error is None:
+            assert response is not None
+            entry.missing[:] = _missing_attachments(response)
             store.remove(entry.bundle_id)
             return None
         state["last_error"] = error
@@ -401,3 +465,59 @@ def _short(exc: BaseException) -> str:
     if match:
         return (match.group(1) or match.group(2)).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _missing_attachments(response: requests.Response) -> list[str]:
+    try:
+        receipt = response.json()
+    except ValueError:
+        return []
+    missing = receipt.get("attachments_missing") if isinstance(receipt, dict) else None
+    return [str(h) for h in missing if isinstance(h, str) and re.fullmatch(r"[0-9a-f]{64}", h)] if missing else []
+
+
+def attachment_file(config: Config, sha256: str) -> Path | None:
+    """The stored copy of a declared attachment (``<state>/evidence/files/<sha[:16]>-<name>``), if present."""
+    from agent.evidence import evidence_dir
+
+    for path in sorted((evidence_dir(config) / "files").glob(f"{sha256[:16]}-*")):
+        return path
+    return None
+
+
+def send_attachments(
+    config: Config,
+    session: requests.Session,
+    timeout: tuple[float, float],
+    transport: dict[str, Any],
+    hashes: list[str],
+) -> list[str]:
+    """PUT each attachment the district asked for; one warning per attachment that could not be sent."""
+    import hashlib
+
+    import requests
+
+    warnings = []
+    for sha in hashes:
+        path = attachment_file(config, sha)
+        if path is None:
+            warnings.append(f"attachment {sha[:16]}: not found in the evidence store; the district lacks it")
+            continue
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha:
+            warnings.append(f"attachment {path.name}: changed since it was declared; not sent")
+            continue
+        try:
+            response = session.put(
+                config.district.url + ATTACHMENTS_PATH + sha,
+                data=data,
+                timeout=timeout,
+                headers={"Content-Type": "application/octet-stream"},
+                **transport,
+            )
+        except requests.exceptions.RequestException as exc:
+            warnings.append(f"attachment {path.name}: {type(exc).__name__}: {_short(exc)}")
+            continue
+        if response.status_code >= 300:
+            warnings.append(f"attachment {path.name}: {_reason(response)}")
+    return warnings

@@ -112,7 +112,7 @@ class Rule(_Strict):
     directions: list[Literal["download", "upload"]] = Field(default_factory=_download)
     declared_key: str = ""
     accept: list[Accept] | None = None
-    indicator: str = ""  # the official numbering people know (e.g. "1.2.3")
+    indicator: Annotated[str, Field(max_length=20)] = ""  # the official numbering people know (e.g. "1.2.3")
     short: BilingualText | None = None  # a short label for tables and dashboard columns
 
     @model_validator(mode="after")

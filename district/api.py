@@ -9,15 +9,15 @@ import json
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+import anyio.to_thread
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from district import store
-from district.db import Bundle, School
+from district.db import Attachment, Bundle, School
 
 router = APIRouter(prefix="/api/v1")
 
@@ -32,6 +32,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         413: "Body too large",
         415: "Not JSON",
         422: "Invalid content",
+        429: "Too many attempts (see Retry-After)",
     }.items()
 }
 
@@ -62,6 +63,18 @@ class Receipt(BaseModel):
     school_id: str
     received_at: str | None
     sha256: str
+    status: str
+    clock_skew_s: int | None = Field(
+        default=None, description="present when the agent's clock is off by more than the allowed skew (seconds)"
+    )
+    attachments_missing: list[str] = Field(
+        default_factory=list, description="SHA-256 of declared attachments the district does not hold yet"
+    )
+
+
+class AttachmentReceipt(BaseModel):
+    sha256: str
+    size: int
     status: str
 
 
@@ -100,6 +113,7 @@ class SchoolOut(BaseModel):
 
 
 class BundleOut(Receipt):
+    signed_by: str | None
     started_at: str
     finished_at: str
     size: int
@@ -133,50 +147,74 @@ def bearer(request: Request) -> str:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
-_BASIC_CACHE: dict[str, tuple[str, float]] = {}
+_BASIC_CACHE: dict[str, tuple[str, str, float]] = {}
 _BASIC_TTL_S = 60.0
 
 
-def _basic_user(request: Request, session: Session) -> str | None:
-    """The staff user of a Basic header; a verified header is remembered for a minute (scrypt is slow on purpose)."""
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def too_many(wait: float, message: str) -> HTTPException:
+    return HTTPException(429, message, headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+
+
+def _basic_user(request: Request, session: Session) -> store.User | None:
+    """The staff user of a Basic header. A verified header is remembered for a minute (scrypt is slow on
+    purpose) but only while the account's password hash is unchanged, so a password change or removal
+    retires it at once. Verifications are rate-limited per address and count towards the account lockout."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "basic":
         return None
     fingerprint = hashlib.sha256(header.encode("utf-8", "surrogateescape")).hexdigest()
     cached = _BASIC_CACHE.get(fingerprint)
-    if cached and cached[1] > time.monotonic():
-        return cached[0]
+    if cached and cached[2] > time.monotonic():
+        user = session.scalar(select(store.User).where(store.User.username == cached[0]))
+        if user is not None and hashlib.sha256(user.password_hash.encode()).hexdigest() == cached[1]:
+            return user
+        _BASIC_CACHE.pop(fingerprint, None)
     try:
-        user, _, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+        name, _, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise HTTPException(401, "malformed Basic credentials") from None
-    if not store.check_user(session, user, password):
-        raise HTTPException(401, "wrong username or password", headers={"WWW-Authenticate": "Basic"})
+    settings = request.app.state.settings
+    wait = request.app.state.login_limiter.hit("ip:" + client_address(request))
+    if wait:
+        raise too_many(wait, f"too many login attempts from this address: try again in {int(wait) + 1} s")
+    try:
+        user = store.login(session, name, password, settings.lockout_after, settings.lockout_minutes)
+    except store.LockedOut as exc:
+        raise too_many(exc.seconds, exc.message) from None
+    except store.StoreError:
+        raise HTTPException(401, "wrong username or password", headers={"WWW-Authenticate": "Basic"}) from None
     if len(_BASIC_CACHE) > 256:
         _BASIC_CACHE.clear()
-    _BASIC_CACHE[fingerprint] = (user, time.monotonic() + _BASIC_TTL_S)
+    digest = hashlib.sha256(user.password_hash.encode()).hexdigest()
+    _BASIC_CACHE[fingerprint] = (user.username, digest, time.monotonic() + _BASIC_TTL_S)
     return user
 
 
 class Reader:
     """Who is reading: district staff (session cookie or Basic) see everything; a school's token sees its own."""
 
-    def __init__(self, staff: str | None, school_id: str | None) -> None:
+    def __init__(self, staff: str | None, school_id: str | None, role: str = "viewer") -> None:
         self.staff = staff
         self.school_id = school_id
+        self.role = role
 
     def may_read(self, school_id: str) -> bool:
         return self.staff is not None or self.school_id == school_id
 
 
 def reader(request: Request, session: DB) -> Reader:
-    user = request.session.get("user") if "session" in request.scope else None
-    if isinstance(user, str):
-        return Reader(user, None)
-    user = _basic_user(request, session)
-    if user:
-        return Reader(user, None)
+    sid = request.session.get("sid") if "session" in request.scope else None
+    staff = store.session_user(session, sid) if isinstance(sid, str) else None
+    if staff is not None:
+        return Reader(staff.username, None, staff.role)
+    staff = _basic_user(request, session)
+    if staff is not None:
+        return Reader(staff.username, None, staff.role)
     token = bearer(request)
     if token:
         school = store.school_for_token(session, token)
@@ -205,8 +243,11 @@ def health(request: Request, session: DB) -> Any:
 
 
 @router.post("/enroll", response_model=EnrollResponse, status_code=201, responses=ERRORS, tags=["enrollment"])
-def enroll(body: EnrollRequest, session: DB) -> Any:
-    """Trade a one-time enrollment code and the agent's public key for an upload token."""
+def enroll(body: EnrollRequest, request: Request, session: DB) -> Any:
+    """Trade a one-time enrollment code and the agent's public key for an upload token (rate-limited)."""
+    wait = request.app.state.enroll_limiter.hit("ip:" + client_address(request))
+    if wait:
+        raise too_many(wait, f"too many enrollment attempts from this address: try again in {int(wait) + 1} s")
     try:
         result = store.redeem_code(session, body.code, body.public_key, body.school_id)
     except store.StoreError as exc:
@@ -232,12 +273,13 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _upload(app_state: Any, token: str, raw: bytes) -> tuple[int, dict[str, Any]]:
+def _upload(app_state: Any, token: str, raw: bytes, sent_at: str | None) -> tuple[int, dict[str, Any]]:
     session: Session = app_state.sessions()
+    settings = app_state.settings
     try:
         school = store.uploader_for_token(session, token)
         if school is None:
-            return 401, {"detail": "unknown upload token (enroll the agent again)"}
+            return 401, {"detail": "unknown or revoked upload token (enroll the agent again)"}
         try:
             text_body = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -250,11 +292,21 @@ def _upload(app_state: Any, token: str, raw: bytes) -> tuple[int, dict[str, Any]
             return 400, {"detail": f"the body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"}
         except RecursionError:
             return 400, {"detail": "the body is not JSON: nested too deeply"}
+        options = store.IngestOptions(
+            limits=app_state.limits,
+            sent_at=sent_at,
+            max_skew_s=settings.max_skew_s,
+            key_grace_days=settings.key_grace_days,
+            judge=app_state.assessor,
+        )
         try:
-            return 201, store.ingest(session, school, doc, text_body, app_state.assessor)
+            answer = store.ingest(session, school, doc, text_body, options)
         except store.StoreError as exc:
             session.rollback()
             return exc.status, {"detail": exc.message, "problems": exc.problems}
+        declared = sorted(store.declared_attachments(doc))
+        answer["attachments_missing"] = sorted(set(declared) - store.have_attachments(session, declared))
+        return 201, answer
     finally:
         session.close()
 
@@ -281,17 +333,91 @@ async def upload_bundle(request: Request) -> Any:
         raise HTTPException(
             401, "missing bearer token (Authorization: Bearer <upload token>)", headers={"WWW-Authenticate": "Bearer"}
         )
-    ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/json":
-        raise HTTPException(415, f"content type {ctype!r}: send application/json")
+        raise HTTPException(415, f"content type {ctype or 'missing'!r}: send Content-Type: application/json")
     raw = await _read_body(request, request.app.state.settings.max_bundle_bytes)
-    if request.app.state.inline_uploads:  # SQLite: writes are serial anyway; skip the thread hand-off
-        status, body = _upload(request.app.state, token, raw)
-    else:
-        status, body = await run_in_threadpool(_upload, request.app.state, token, raw)
+    sent_at = request.headers.get("x-schoolnet-sent-at", "")[:40] or None
+    # parse, bounds, schema, signature and store run in worker threads (a few at a time), never on the event
+    # loop: a hostile body costs bounded time there and /health keeps answering
+    status, body = await anyio.to_thread.run_sync(
+        _upload, request.app.state, token, raw, sent_at, limiter=request.app.state.upload_limiter
+    )
     if status == 401:
         raise HTTPException(401, body["detail"], headers={"WWW-Authenticate": "Bearer"})
     return JSONResponse(body, status_code=status)
+
+
+_SHA256 = "^[0-9a-fA-F]{64}$"
+
+
+@router.put(
+    "/attachments/{sha256}",
+    status_code=201,
+    response_model=AttachmentReceipt,
+    responses=ERRORS,
+    tags=["bundles"],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The attachment's bytes; its SHA-256 must be the path and be declared by a stored bundle",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        "security": [{"bearer": []}],
+    },
+)
+async def put_attachment(request: Request, sha256: Annotated[str, Path(pattern=_SHA256)]) -> Any:
+    """Store a declared attachment once, by content (size-limited; the school's bundle must declare it)."""
+    token = bearer(request)
+    if not token:
+        raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+    raw = await _read_body(request, request.app.state.settings.max_attachment_bytes)
+
+    def work() -> tuple[int, dict[str, Any]]:
+        session: Session = request.app.state.sessions()
+        try:
+            school = store.uploader_for_token(session, token)
+            if school is None:
+                return 401, {"detail": "unknown or revoked upload token"}
+            try:
+                return 201, store.store_attachment(session, school.school_id, sha256, raw)
+            except store.StoreError as exc:
+                session.rollback()
+                return exc.status, {"detail": exc.message}
+        finally:
+            session.close()
+
+    status, body = await anyio.to_thread.run_sync(work, limiter=request.app.state.upload_limiter)
+    if status == 401:
+        raise HTTPException(401, body["detail"], headers={"WWW-Authenticate": "Bearer"})
+    return JSONResponse(body, status_code=status)
+
+
+@router.get("/attachments/{sha256}", responses=ERRORS, tags=["bundles"])
+def get_attachment(sha256: Annotated[str, Path(pattern=_SHA256)], who: READER, session: DB) -> Any:
+    """A stored attachment (staff only), served as a download."""
+    if who.staff is None:
+        raise HTTPException(403, "attachments are for district staff")
+    found = session.get(Attachment, sha256.lower())
+    if found is None:
+        raise HTTPException(404, f"no attachment {sha256}")
+    return Response(
+        found.data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{found.sha256}"'},
+    )
+
+
+@router.post("/schools/{school_id}/revoke", status_code=204, responses=ERRORS, tags=["schools"])
+def revoke(school_id: str, who: READER, session: DB) -> Response:
+    """Revoke the school's upload token (admin staff); the agent must enroll again with a new code."""
+    if who.staff is None or who.role != "admin":
+        raise HTTPException(403, "revoking a token needs an admin account")
+    try:
+        store.revoke_token(session, school_id, who.staff)
+    except store.StoreError as exc:
+        raise HTTPException(exc.status, exc.message) from None
+    return Response(status_code=204)
 
 
 @router.get("/schema/evidence.json", tags=["bundles"])

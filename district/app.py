@@ -13,10 +13,14 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from district import __version__, api, dashboard, migrate, speed, store
+from district import __version__, api, dashboard, migrate, security, speed, store
 from district.db import make_engine, sessions
+from district.matrix import Matrix
+from district.ratelimit import RateLimiter
 from district.settings import Settings
 from district.summary import assessor
+from district.validation import Limits
+from district.webguard import WebGuard
 
 log = logging.getLogger("district")
 
@@ -43,10 +47,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.assessor = assessor(settings.profile)  # loads and checks the pinned profile at start
     app.state.engine = engine
     app.state.sessions = factory
-    # SQLite takes one writer at a time: each worker checks and stores uploads on its event loop, one by one
-    # (about 4 ms of CPU each), which beats handing them to threads that queue for the GIL and the write lock.
-    # Other databases overlap their round trips in the thread pool.
-    app.state.inline_uploads = engine.dialect.name == "sqlite"
+    app.state.matrix = Matrix.load(settings.profile)  # the district's pinned profile: columns and titles
+    app.state.profile = app.state.matrix.profile
+    app.state.limits = Limits(
+        max_depth=settings.max_depth,
+        max_items=settings.max_items,
+        max_string=settings.max_string,
+        max_problems=settings.max_problems,
+    )
+    import anyio
+
+    app.state.upload_limiter = anyio.CapacityLimiter(max(1, settings.upload_threads))
+    app.state.login_limiter = RateLimiter(settings.login_per_minute, 60.0)
+    app.state.enroll_limiter = RateLimiter(settings.enroll_per_minute, 60.0)
+    app.state.speed_limiter = RateLimiter(settings.speed_per_minute, 60.0)
+    security.dummy_hash()  # made now, so the first unknown-user login costs what the others do
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
@@ -55,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(WebGuard)
+    app.add_middleware(speed.SpeedLimit)
     app.include_router(api.router)
     app.include_router(dashboard.router)
     app.include_router(speed.router)

@@ -60,6 +60,28 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _matrix() -> Any:
+    from agent.errors import ConfigError
+    from district.matrix import Matrix
+    from district.settings import Settings
+
+    name = Settings().profile
+    try:
+        return Matrix.load(name)
+    except ConfigError as exc:
+        raise BadInput(f"criteria profile {name}: {str(exc).splitlines()[0]}") from None
+    except OSError as exc:
+        raise BadInput(f"criteria profile {name}: {exc.strerror or exc}") from None
+
+
+def _actor() -> str:
+    """Who runs a CLI command, for the audit log."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
 DB_OPTION = click.option(
     "--db", "db", default=None, metavar="URL", help="Database URL (default: $DATABASE_URL or a SQLite file)."
 )
@@ -96,10 +118,25 @@ def cli() -> None:
 )
 @click.option("--tls-cert", type=click.Path(dir_okay=False), default=None, help="Serve HTTPS with this certificate.")
 @click.option("--tls-key", type=click.Path(dir_okay=False), default=None, help="The certificate's private key (PEM).")
-@PROFILE_OPTION
-def serve(bind: str, db: str | None, workers: int, log_level: str, tls_cert: str | None, tls_key: str | None,
-          profile: str | None) -> None:
+@click.option(
+    "--profile",
+    default=None,
+    metavar="NAME|FILE",
+    help="The district's pinned criteria profile (default: $DISTRICT_PROFILE or hcmc-956-2024).",
+)
+def serve(
+    bind: str,
+    db: str | None,
+    workers: int,
+    log_level: str,
+    tls_cert: str | None,
+    tls_key: str | None,
+    profile: str | None,
+) -> None:
     """Run the server (migrates the database first). HTTPS with --tls-cert/--tls-key, or behind a proxy."""
+    if profile:
+        os.environ["DISTRICT_PROFILE"] = str(Path(profile).resolve()) if Path(profile).is_file() else profile
+    _matrix()  # a bad profile is bad input: one line, exit 2, before anything starts
     if bool(tls_cert) != bool(tls_key):
         raise BadInput("--tls-cert and --tls-key go together")
     for path in (tls_cert, tls_key):
@@ -113,8 +150,8 @@ def serve(bind: str, db: str | None, workers: int, log_level: str, tls_cert: str
     judge = _assessor(profile)  # a bad profile stops here, with one line
     _session(db).close()  # migrate once, before any worker starts
     os.environ["DATABASE_URL"] = settings.database_url
-    if profile:
-        os.environ["DISTRICT_PROFILE"] = str(Path(profile).resolve()) if Path(profile).is_file() else profile
+    if tls_cert:
+        os.environ["DISTRICT_TLS"] = "1"  # the session cookie gets the Secure flag
     import uvicorn
 
     scheme = "https" if tls_cert else "http"
@@ -175,7 +212,7 @@ def enroll(school_id: str, name: str, ward: str, district_name: str, db: str | N
     with _session(db) as session:
         try:
             code = store.issue_enroll_code(
-                session, school_id, name, ward, district_name, days=Settings().enroll_code_days
+                session, school_id, name, ward, district_name, days=Settings().enroll_code_days, actor=_actor()
             )
         except store.StoreError as exc:
             raise BadInput(exc.message) from None
@@ -193,9 +230,16 @@ def user() -> None:
 @user.command("add")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--role",
+    default="admin",
+    show_default=True,
+    type=click.Choice(["viewer", "admin"]),
+    help="viewer: dashboard, reads and exports; admin: also token revocation and the audit log.",
+)
 @DB_OPTION
-def user_add(username: str, password_stdin: bool, db: str | None) -> None:
-    """Add a staff account, or set a new password for an existing one."""
+def user_add(username: str, password_stdin: bool, role: str, db: str | None) -> None:
+    """Add a staff account, or set a new password for an existing one (its sessions end)."""
     from district import store
 
     if password_stdin:
@@ -210,10 +254,70 @@ def user_add(username: str, password_stdin: bool, db: str | None) -> None:
         raise BadInput("the password needs at least 8 characters")
     with _session(db) as session:
         try:
-            store.add_user(session, username, password)
+            store.add_user(session, username, password, role=role, actor=_actor())
         except store.StoreError as exc:
             raise BadInput(exc.message) from None
-    click.echo(f"user {username} saved", err=True)
+    click.echo(f"user {username} saved ({role})", err=True)
+
+
+@user.command("remove")
+@click.argument("username")
+@DB_OPTION
+def user_remove(username: str, db: str | None) -> None:
+    """Remove a staff account (its sessions end at once)."""
+    from district import store
+
+    with _session(db) as session:
+        try:
+            store.remove_user(session, username, actor=_actor())
+        except store.StoreError as exc:
+            raise BadInput(exc.message) from None
+    click.echo(f"user {username} removed", err=True)
+
+
+@user.command("list")
+@DB_OPTION
+def user_list(db: str | None) -> None:
+    """List the staff accounts: name, role, created, locked."""
+    from district import store
+    from district.db import aware
+    from district.i18n import vn_time
+
+    with _session(db) as session:
+        users = store.list_users(session)
+        for u in users:
+            locked = aware(u.locked_until)
+            note = f"\tlocked until {vn_time(locked)}" if locked and locked > store.utcnow() else ""
+            click.echo(f"{u.username}\t{u.role}\t{vn_time(aware(u.created_at))}{note}")
+
+
+@cli.command()
+@click.argument("school_id")
+@DB_OPTION
+def revoke(school_id: str, db: str | None) -> None:
+    """Revoke a school's upload token now (the school enrolls again with a new code)."""
+    from district import store
+
+    with _session(db) as session:
+        try:
+            store.revoke_token(session, school_id, actor=_actor())
+        except store.StoreError as exc:
+            raise BadInput(exc.message) from None
+    click.echo(f"upload token of {school_id} revoked", err=True)
+
+
+@cli.command("audit")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
+@DB_OPTION
+def audit_cmd(limit: int, db: str | None) -> None:
+    """The audit log of staff actions, newest first (Vietnam time)."""
+    from district import store
+    from district.db import aware
+    from district.i18n import vn_time
+
+    with _session(db) as session:
+        for e in store.audit_log(session, limit):
+            click.echo(f"{vn_time(aware(e.at))}\t{e.actor}\t{e.action}\t{e.target}\t{e.detail}")
 
 
 @cli.command()
@@ -221,15 +325,21 @@ def user_add(username: str, password_stdin: bool, db: str | None) -> None:
 @click.option("--output", "-o", default=None, type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @click.option("--lang", default="vi", show_default=True, type=click.Choice(["vi", "en"]))
 @click.option("--ward", default="", help="Only this ward.")
+@click.option("--profile", default=None, metavar="NAME|FILE", help="Criteria profile for the columns.")
 @DB_OPTION
-def export(fmt: str, output: str | None, lang: str, ward: str, db: str | None) -> None:
+def export(fmt: str, output: str | None, lang: str, ward: str, profile: str | None, db: str | None) -> None:
     """Export the schools x criteria table (the district's reporting form)."""
+    if profile:
+        os.environ["DISTRICT_PROFILE"] = profile
     from district import export as export_mod
     from district import store
 
+    matrix = _matrix()
     with _session(db) as session:
         rows = store.list_schools(session, ward=ward)
-    data = export_mod.to_csv(rows, lang) if fmt == "csv" else export_mod.to_xlsx(rows, lang)
+        store.record(session, _actor(), "export", fmt, f"{len(rows)} schools; ward={ward or 'all'}")
+        session.commit()
+    data = export_mod.to_csv(rows, lang, matrix) if fmt == "csv" else export_mod.to_xlsx(rows, lang, matrix)
     if output:
         try:
             Path(output).write_bytes(data)

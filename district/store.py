@@ -8,15 +8,26 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from district import security
-from district.db import Bundle, School, Setting, User, aware, utcnow
+from district.db import (
+    Attachment,
+    AuditEntry,
+    Bundle,
+    School,
+    SchoolKey,
+    Setting,
+    StaffSession,
+    User,
+    aware,
+    utcnow,
+)
 from district.signature import check_signature, decode_public_key, key_id
 from district.summary import Assessor, summarise
 
@@ -43,7 +54,13 @@ def check_school_id(school_id: str) -> str:
 
 
 def issue_enroll_code(
-    session: Session, school_id: str, name: str, ward: str = "", district: str = "", days: int = 14
+    session: Session,
+    school_id: str,
+    name: str,
+    ward: str = "",
+    district: str = "",
+    days: int = 14,
+    actor: str = "cli",
 ) -> str:
     """Create (or update) a school and give it a fresh one-time enrollment code; returns the code."""
     check_school_id(school_id)
@@ -64,6 +81,7 @@ def issue_enroll_code(
     code = security.new_enroll_code()
     school.enroll_code_hash = security.sha256_hex(code)
     school.enroll_code_expires = utcnow() + timedelta(days=days)
+    record(session, actor, "enroll_code", school_id, f"code valid {days} days")
     session.commit()
     return code
 
@@ -90,14 +108,42 @@ def redeem_code(session: Session, code: str, public_key: str, school_id: str | N
     if school_id and school_id != school.id:
         raise StoreError(403, f"this enrollment code is for school {school.id}, not {school_id}")
     token = security.new_token()
-    school.public_key = _b64(raw)
+    now = utcnow()
+    new_key = _b64(raw)
+    if school.public_key and school.public_key != new_key:  # a rotation: the old key verifies for a grace window
+        session.execute(
+            update(SchoolKey)
+            .where(SchoolKey.school_id == school.id, SchoolKey.retired_at.is_(None), SchoolKey.public_key != new_key)
+            .values(retired_at=now)
+        )
+    known = session.scalar(select(SchoolKey).where(SchoolKey.school_id == school.id, SchoolKey.public_key == new_key))
+    if known is None:
+        session.add(SchoolKey(school_id=school.id, public_key=new_key, key_id=key_id(raw), created_at=now))
+    else:
+        known.retired_at = None
+    school.public_key = new_key
     school.key_id = key_id(raw)
     school.token_hash = security.sha256_hex(token)
+    school.token_revoked_at = None
     school.enroll_code_hash = None
     school.enroll_code_expires = None
-    school.enrolled_at = utcnow()
+    school.enrolled_at = now
+    record(session, f"school:{school.id}", "enrolled", school.id, f"key {school.key_id}")
     session.commit()
     return Enrolled(school.id, school.name, token, school.key_id)
+
+
+def revoke_token(session: Session, school_id: str, actor: str) -> None:
+    """The school's upload token stops working now (re-enrol with a new code to get another)."""
+    school = session.get(School, school_id)
+    if school is None:
+        raise StoreError(404, f"no school {school_id!r}")
+    if school.token_hash is None:
+        raise StoreError(409, f"school {school_id} has no active upload token")
+    school.token_hash = None
+    school.token_revoked_at = utcnow()
+    record(session, actor, "revoke_token", school_id, "")
+    session.commit()
 
 
 def _b64(raw: bytes) -> str:
@@ -128,11 +174,17 @@ _COUNT_UPLOAD = (
     .where(School.id == bindparam("sid"))
     .values(bundle_count=School.bundle_count + 1, last_upload_at=bindparam("now"))
 )
+# the district's own receive time orders bundles (a school's clock cannot reorder them)
 _LATEST = (
     update(School)
     .where(School.id == bindparam("sid"))
-    .where(or_(School.latest_finished_at.is_(None), School.latest_finished_at <= bindparam("fin")))
-    .values(latest_bundle_id=bindparam("bid"), latest_finished_at=bindparam("fin"), latest_summary=bindparam("summ"))
+    .where(or_(School.latest_received_at.is_(None), School.latest_received_at <= bindparam("now")))
+    .values(
+        latest_bundle_id=bindparam("bid"),
+        latest_finished_at=bindparam("fin"),
+        latest_summary=bindparam("summ"),
+        latest_received_at=bindparam("now"),
+    )
 )
 
 
@@ -187,22 +239,85 @@ def _existing(session: Session, bundle_id: str, signature: str, school_id: str) 
     }
 
 
-def validate_document(doc: Any) -> list[str]:
+def validate_document(doc: Any, limits: Any = None) -> list[str]:
     from district.validation import validate
 
-    return validate(doc)
+    return validate(doc, limits)
 
 
-def ingest(session: Session, school: Uploader, doc: Any, text: str, judge: Assessor | None = None) -> dict[str, Any]:
-    """Check, re-assess (with the district's ``judge``) and store one bundle; idempotent on bundle_id.
+def parse_timestamp(value: Any, name: str) -> datetime:
+    """An ISO 8601 timestamp with a UTC offset; StoreError 422 for anything else."""
+    text = str(value)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise StoreError(422, f"{name}: {text[:60]!r} is not an ISO 8601 timestamp") from None
+    if parsed.tzinfo is None:
+        raise StoreError(422, f"{name}: {text[:60]!r} has no UTC offset (write e.g. 2026-11-20T08:30:00Z)")
+    return parsed.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """What the server knows besides the document: limits, the agent's clock, skew and key-grace policy."""
+
+    limits: Any = None
+    sent_at: str | None = None  # the agent's clock when it sent the upload (X-Schoolnet-Sent-At)
+    max_skew_s: int = 600
+    key_grace_days: int = 30
+    judge: Assessor | None = None  # the district's pinned profile and catalog (default: hcmc-956-2024)
+
+
+def _skew(finished: datetime, now: datetime, sent_at: str | None) -> int | None:
+    """Seconds the agent's clock runs ahead (+) or behind (-) the district's, when it can be told."""
+    if sent_at:
+        try:
+            sent = datetime.fromisoformat(sent_at)
+        except ValueError:
+            sent = None
+        if sent is not None and sent.tzinfo is not None:
+            return int((sent - now).total_seconds())
+    ahead = (finished - now).total_seconds()
+    return int(ahead) if ahead > 0 else None
+
+
+def _verify(session: Session, school: Uploader, doc: dict[str, Any], grace_days: int) -> str:
+    """The key id the bundle verifies under (the enrolled key, or a retired one inside the grace window)."""
+    assert school.public_key
+    try:
+        reason = check_signature(doc, school.public_key)
+    except (ValueError, UnicodeError) as exc:  # e.g. a lone surrogate that cannot be encoded as UTF-8
+        raise StoreError(
+            422, f"signature: the bundle cannot be put in canonical form ({type(exc).__name__}): not valid Unicode text"
+        ) from None
+    if reason is None:
+        return key_id(decode_public_key(school.public_key))
+    claimed = str((doc.get("signature") or {}).get("key_id", ""))[:100]
+    cutoff = utcnow() - timedelta(days=grace_days)
+    for old in session.scalars(
+        select(SchoolKey).where(SchoolKey.school_id == school.school_id, SchoolKey.retired_at.is_not(None))
+    ):
+        retired = aware(old.retired_at)
+        if retired is None or retired < cutoff or (claimed and old.key_id != claimed):
+            continue
+        if check_signature(doc, old.public_key) is None:
+            return old.key_id
+    raise StoreError(422, f"signature: {reason}")
+
+
+def ingest(
+    session: Session, school: Uploader, doc: Any, text: str, options: IngestOptions | None = None
+) -> dict[str, Any]:
+    """Check, re-assess (with the district's ``options.judge``) and store one bundle; idempotent on bundle_id.
 
     Raises StoreError.
     """
+    options = options or IngestOptions()
     if not isinstance(doc, dict):
         raise StoreError(422, f"the bundle must be a JSON object, got {type(doc).__name__}")
-    problems = validate_document(doc)
+    problems = validate_document(doc, options.limits)
     if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        more = f" (and {len(problems) - 1} more shown)" if len(problems) > 1 else ""
         raise StoreError(422, f"the bundle does not match the evidence schema: {problems[0]}{more}", problems)
     bundle_id = str(doc["bundle_id"])
     if not bundle_id or len(bundle_id) > 128:
@@ -217,41 +332,51 @@ def ingest(session: Session, school: Uploader, doc: Any, text: str, judge: Asses
     for field_name in ("bundle_id", "started_at", "finished_at"):
         if "\x00" in str(doc[field_name]):
             raise StoreError(422, f"{field_name}: must not contain NUL characters")
-    try:
-        reason = check_signature(doc, school.public_key)
-    except (ValueError, UnicodeError) as exc:  # e.g. a lone surrogate that cannot be encoded as UTF-8
-        reason = f"the bundle cannot be put in canonical form ({type(exc).__name__}): not valid Unicode text"
-    if reason:
-        raise StoreError(422, f"signature: {reason}")
+    started = parse_timestamp(doc["started_at"], "started_at")
+    finished = parse_timestamp(doc["finished_at"], "finished_at")
+    if started > finished:
+        raise StoreError(422, "started_at: later than finished_at")
+    signed_by = _verify(session, school, doc, options.key_grace_days)
     signature = str(doc["signature"]["value"])
     previous = _existing(session, bundle_id, signature, school.school_id)
     if previous is not None:
         return previous
     data = text.encode("utf-8")
     now = utcnow()
-    finished = str(doc["finished_at"])[:40]
+    skew = _skew(finished, now, options.sent_at)
+    future = (finished - now).total_seconds() > options.max_skew_s
+    finished_text = str(doc["finished_at"])[:40]
     try:
-        summary = json.dumps(summarise(doc, judge))  # ASCII escapes: no NUL or surrogate reaches the database
+        summary_doc = summarise(doc, options.judge)
     except ValueError as exc:  # pydantic's ValidationError: the inputs do not parse as the model
         raise StoreError(422, f"the bundle's inputs cannot be assessed: {str(exc).splitlines()[0][:200]}") from None
+    if skew is not None and abs(skew) > options.max_skew_s:
+        summary_doc["clock_skew_s"] = skew
+    summary = json.dumps(summary_doc)  # ASCII escapes: no NUL or surrogate reaches the database
     values = {
         "bundle_id": bundle_id,
         "school_id": school.school_id,
         "received_at": now,
         "started_at": str(doc["started_at"])[:40],
-        "finished_at": finished,
+        "finished_at": finished_text,
         "sha256": hashlib.sha256(data).hexdigest(),
         "signature": signature,
         "size": len(data),
         "summary": summary,
         "document": text,
+        "clock_skew_s": skew,
+        "key_id": signed_by,
     }
     is_sqlite = session.get_bind().dialect.name == "sqlite"
     try:
         with _SQLITE_WRITES if is_sqlite else contextlib.nullcontext():
             session.execute(_INSERT_BUNDLE, values)
             session.execute(_COUNT_UPLOAD, {"sid": school.school_id, "now": now})
-            session.execute(_LATEST, {"sid": school.school_id, "fin": finished, "bid": bundle_id, "summ": summary})
+            if not future:  # a bundle dated in the future never pins the school's result
+                session.execute(
+                    _LATEST,
+                    {"sid": school.school_id, "fin": finished_text, "bid": bundle_id, "summ": summary, "now": now},
+                )
             session.commit()
     except IntegrityError:  # the same bundle_id arrived concurrently
         session.rollback()
@@ -259,39 +384,199 @@ def ingest(session: Session, school: Uploader, doc: Any, text: str, judge: Asses
         if previous is None:
             raise
         return previous
-    return {
+    answer = {
         "bundle_id": bundle_id,
         "school_id": school.school_id,
         "received_at": _iso(now),
         "sha256": values["sha256"],
         "status": "stored",
     }
+    if skew is not None and abs(skew) > options.max_skew_s:
+        answer["clock_skew_s"] = skew
+    return answer
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def declared_attachments(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The attachments a bundle declares, by SHA-256."""
+    out = {}
+    for att in doc.get("attachments") or ():
+        if isinstance(att, dict) and isinstance(att.get("sha256"), str):
+            out[att["sha256"].lower()] = att
+    return out
+
+
+def school_declares(session: Session, school_id: str, sha256: str) -> dict[str, Any] | None:
+    """The declaration of ``sha256`` in one of the school's stored bundles (newest first), if any."""
+    needle = sha256.lower()
+    for (document,) in session.execute(
+        select(Bundle.document).where(Bundle.school_id == school_id).order_by(Bundle.received_at.desc()).limit(50)
+    ):
+        if needle not in document:
+            continue
+        found = declared_attachments(json.loads(document)).get(needle)
+        if found:
+            return found
+    return None
+
+
+def store_attachment(session: Session, school_id: str, sha256: str, data: bytes) -> dict[str, Any]:
+    """Keep a declared attachment once by its SHA-256 (which must match the bytes and a stored declaration)."""
+    sha256 = sha256.lower()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha256:
+        raise StoreError(422, f"the body's SHA-256 is {actual}, not {sha256}")
+    declared = school_declares(session, school_id, sha256)
+    if declared is None:
+        raise StoreError(404, f"no stored bundle of school {school_id} declares attachment {sha256}")
+    if isinstance(declared.get("size"), int) and declared["size"] != len(data):
+        raise StoreError(422, f"the declaration says {declared['size']} bytes; the body has {len(data)}")
+    if session.get(Attachment, sha256) is None:
+        session.add(Attachment(sha256=sha256, size=len(data), data=data, created_at=utcnow()))
+        try:
+            session.commit()
+        except IntegrityError:  # the same content arrived concurrently
+            session.rollback()
+    return {"sha256": sha256, "size": len(data), "status": "stored"}
+
+
+def have_attachments(session: Session, hashes: list[str]) -> set[str]:
+    if not hashes:
+        return set()
+    return set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(hashes))))
 
 
 # --------------------------------------------------------------------------- staff and settings
 
 
-def add_user(session: Session, username: str, password: str) -> None:
+ROLES = ("viewer", "admin")
+
+
+def record(session: Session, actor: str, action: str, target: str = "", detail: str = "") -> None:
+    """Add an audit-log entry (committed with the caller's transaction)."""
+    session.add(AuditEntry(at=utcnow(), actor=actor[:100], action=action[:40], target=target[:200], detail=detail))
+
+
+def audit_log(session: Session, limit: int = 200) -> list[AuditEntry]:
+    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+def add_user(session: Session, username: str, password: str, role: str = "admin", actor: str = "cli") -> None:
+    """Add a staff account or set a new password (which ends every session of that account)."""
     username = username.strip()
     if not username or len(username) > 100 or any(ch.isspace() for ch in username):
         raise StoreError(400, f"username {username!r}: 1-100 characters, no spaces")
     if len(password) < 8:
         raise StoreError(400, "the password needs at least 8 characters")
+    if role not in ROLES:
+        raise StoreError(400, f"role {role!r}: one of {', '.join(ROLES)}")
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        user = User(username=username, password_hash=security.hash_password(password), created_at=utcnow())
+        user = User(username=username, password_hash=security.hash_password(password), created_at=utcnow(), role=role)
+        user.failed_logins = 0
         session.add(user)
+        record(session, actor, "user_add", username, f"role {role}")
     else:
         user.password_hash = security.hash_password(password)
+        user.role = role
+        user.failed_logins = 0
+        user.locked_until = None
+        session.execute(delete(StaffSession).where(StaffSession.username == username))
+        record(session, actor, "user_password", username, f"role {role}; sessions ended")
     session.commit()
 
 
-def check_user(session: Session, username: str, password: str) -> bool:
+def remove_user(session: Session, username: str, actor: str = "cli") -> None:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        security.verify_password(password, security.hash_password("timing-equaliser"))
+        raise StoreError(404, f"no user {username!r}")
+    session.delete(user)
+    session.execute(delete(StaffSession).where(StaffSession.username == username))
+    record(session, actor, "user_remove", username, "")
+    session.commit()
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+class LockedOut(StoreError):
+    def __init__(self, seconds: int) -> None:
+        minutes = max(1, (seconds + 59) // 60)
+        super().__init__(429, f"too many failed logins for this account: try again in {minutes} min")
+        self.seconds = seconds
+
+
+def check_user(session: Session, username: str, password: str) -> bool:
+    """Verify a password (one scrypt either way, so unknown and known names take the same time)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        security.verify_password(password, security.dummy_hash())
         return False
     return security.verify_password(password, user.password_hash)
+
+
+def login(session: Session, username: str, password: str, lockout_after: int = 5, lockout_minutes: int = 15) -> User:
+    """The user for a correct password; StoreError 401 otherwise, LockedOut (429) while the account is locked."""
+    user = session.scalar(select(User).where(User.username == username))
+    now = utcnow()
+    locked = aware(user.locked_until) if user else None
+    if user is None:
+        security.verify_password(password, security.dummy_hash())
+        raise StoreError(401, "wrong username or password")
+    if locked and locked > now:
+        security.verify_password(password, security.dummy_hash())  # same time as a check
+        raise LockedOut(int((locked - now).total_seconds()))
+    if security.verify_password(password, user.password_hash):
+        if user.failed_logins or user.locked_until:
+            user.failed_logins = 0
+            user.locked_until = None
+            session.commit()
+        return user
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= lockout_after:
+        user.locked_until = now + timedelta(minutes=lockout_minutes)
+        user.failed_logins = 0
+        record(session, username, "locked_out", username, f"{lockout_after} failed logins")
+        session.commit()
+        raise LockedOut(lockout_minutes * 60)
+    session.commit()
+    raise StoreError(401, "wrong username or password")
+
+
+def open_session(session: Session, username: str, hours: float = 12) -> str:
+    """A new dashboard session id (the cookie carries it; the store keeps its hash)."""
+    sid = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        StaffSession(
+            id_hash=security.sha256_hex(sid), username=username, created_at=now, expires_at=now + timedelta(hours=hours)
+        )
+    )
+    session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
+    record(session, username, "login", username, "")
+    session.commit()
+    return sid
+
+
+def session_user(session: Session, sid: str) -> User | None:
+    """The staff user of a live session id; None when logged out, expired, or the password changed since."""
+    if not sid:
+        return None
+    row = session.get(StaffSession, security.sha256_hex(sid))
+    if row is None or (aware(row.expires_at) or utcnow()) < utcnow():
+        return None
+    return session.scalar(select(User).where(User.username == row.username))
+
+
+def close_session(session: Session, sid: str) -> None:
+    row = session.get(StaffSession, security.sha256_hex(sid)) if sid else None
+    if row is not None:
+        record(session, row.username, "logout", row.username, "")
+        session.delete(row)
+        session.commit()
 
 
 def setting(session: Session, key: str, make: Any) -> str:
@@ -327,6 +612,7 @@ class SchoolRow:
     bundle_count: int
     latest_bundle_id: str | None
     summary: dict[str, Any] = field(default_factory=dict)
+    token_revoked: bool = False
 
     @property
     def overall(self) -> str:
@@ -377,6 +663,7 @@ def school_row(school: School) -> SchoolRow:
         bundle_count=school.bundle_count or 0,
         latest_bundle_id=school.latest_bundle_id,
         summary=school.summary(),
+        token_revoked=school.token_revoked_at is not None,
     )
 
 
@@ -394,6 +681,7 @@ def list_schools(
         School.bundle_count,
         School.latest_bundle_id,
         School.latest_summary,
+        School.token_revoked_at.is_not(None),
     ).order_by(School.ward, School.id)
     if ward:
         query = query.where(School.ward == ward)
@@ -408,6 +696,7 @@ def list_schools(
             bundle_count=r[6] or 0,
             latest_bundle_id=r[7],
             summary=json.loads(r[8]) if r[8] else {},
+            token_revoked=bool(r[9]),
         )
         for r in session.execute(query)
     ]
@@ -428,7 +717,7 @@ def school_bundles(session: Session, school_id: str, limit: int = 100, offset: i
     query = (
         select(Bundle)
         .where(Bundle.school_id == school_id)
-        .order_by(Bundle.finished_at.desc(), Bundle.id.desc())
+        .order_by(Bundle.received_at.desc(), Bundle.id.desc())
         .limit(limit)
         .offset(offset)
     )
@@ -447,4 +736,6 @@ def bundle_meta(bundle: Bundle) -> dict[str, Any]:
         "download_mbps": summary.get("download_mbps"),
         "upload_mbps": summary.get("upload_mbps"),
         "devices": summary.get("devices"),
+        "clock_skew_s": bundle.clock_skew_s,
+        "signed_by": bundle.key_id,
     }

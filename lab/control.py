@@ -397,7 +397,8 @@ def lab_config(topo: Topology, run_dir: Path) -> dict[str, Any]:
             "district": "Phòng GD&ĐT mô phỏng",
         },
         "agent": {"language": "vi", "state_dir": str(run_dir / "agent")},
-        "district": {"url": topo.district_url},
+        # the lab's district listens on plain http inside the lab's own namespaces
+        "district": {"url": topo.district_url, "insecure_http": True},
         "scan": {"subnets": [str(topo.lan)], "snmp_timeout_s": 1.0, "snmp_retries": 1},
         "snmp": {
             "credentials": [

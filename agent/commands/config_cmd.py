@@ -60,6 +60,9 @@ def render_template(
     default=None,
     help="Enroll with the district at URL using its one-time CODE (stores the upload token in the config).",
 )
+@click.option(
+    "--insecure-http", is_flag=True, help="Enroll over plain http with a district on another machine (with a warning)."
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_obj
 def init(
@@ -71,6 +74,7 @@ def init(
     community: str,
     state_dir: str,
     enroll_with: tuple[str, str] | None,
+    insecure_http: bool,
     force: bool,
 ) -> None:
     """Write a commented config template to PATH (default: --config or /etc/schoolnet/agent.toml).
@@ -81,7 +85,7 @@ def init(
     target = Path(path or opts.config_path or DEFAULT_CONFIG)
     if target.exists() and not force:
         if enroll_with:  # enroll an existing config without rewriting it
-            _enroll(opts, target, *enroll_with)
+            _enroll(opts, target, *enroll_with, insecure_http=insecure_http)
             return
         raise UsageError(f"{target}: already exists (use --force to overwrite)")
     text = render_template(
@@ -112,13 +116,22 @@ def init(
             raise UsageError(f"{key_path}: cannot create the signing key: {exc.strerror}") from None
         opts.info(opts.text(f"Đã tạo khoá ký minh chứng: {key_path}", f"Created the evidence signing key: {key_path}"))
     if enroll_with:
-        _enroll(opts, target, *enroll_with)
+        _enroll(opts, target, *enroll_with, insecure_http=insecure_http)
 
 
-def _enroll(opts: Options, target: Path, url: str, code: str) -> None:
+def _enroll(opts: Options, target: Path, url: str, code: str, insecure_http: bool = False) -> None:
     from agent.enroll import enroll
 
-    done = enroll(target, url, code)
+    done = enroll(target, url, code, insecure_http=insecure_http)
+    if done.warning:
+        click.echo(done.warning, err=True)
+    if done.retried:
+        opts.info(
+            opts.text(
+                f"{done.retried} gói bị từ chối trước đây sẽ được gửi lại.",
+                f"{done.retried} previously refused bundle(s) will be sent again.",
+            )
+        )
     opts.info(
         opts.text(
             f"Đã đăng ký với Phòng tại {done.url}: trường {done.school_id} {done.school_name}".rstrip(),

@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 @click.command(name="upload")
 @click.argument("bundles", nargs=-1)
 @click.option("--status", "show_status", is_flag=True, help="List the bundles waiting in the spool and why.")
+@click.option(
+    "--insecure-http", is_flag=True, help="Send the token over plain http to another machine (with a warning)."
+)
 @click.pass_obj
-def cli(opts: Options, bundles: tuple[str, ...], show_status: bool) -> None:
+def cli(opts: Options, bundles: tuple[str, ...], show_status: bool, insecure_http: bool) -> None:
     """Send the bundles waiting in the spool to the district (all of them, or the BUNDLE ids/files given).
 
     A bundle leaves the spool only when the district acknowledges it. A bundle the district refused
@@ -42,7 +45,9 @@ def cli(opts: Options, bundles: tuple[str, ...], show_status: bool) -> None:
         else:
             ids.append(item)
     progress = Progress(enabled=not opts.as_json and opts.verbosity >= 0)
-    result = upload.flush(config, progress, ids or None)
+    result = upload.flush(config, progress, ids or None, insecure_http=insecure_http)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
     if opts.as_json:
         opts.emit_json(
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -156,15 +157,45 @@ def test_reads_are_scoped(server: Server) -> None:
     assert r.status_code == 422 and "status" in r.json()["detail"]
 
 
-def test_latest_verdict_follows_the_newest_audit(server: Server) -> None:
+def test_latest_verdict_follows_the_district_receive_time(server: Server) -> None:
     token, key = server.enroll("L-1")
-    newer = make_bundle("L-1", key=key, finished_at="2026-11-21T08:30:00Z", statuses=("pass",) * 5)
-    older = make_bundle("L-1", key=key, finished_at="2026-10-01T08:30:00Z", statuses=("fail",) * 5)
-    assert post(server, token, newer).status_code == 201
-    assert post(server, token, older).status_code == 201  # a late upload of an older audit
+    first = make_bundle("L-1", key=key, finished_at="2026-11-21T08:30:00Z", statuses=("fail",) * 5)
+    # the school's clock went back: its next audit claims an older date, but the district received it later
+    second = make_bundle("L-1", key=key, finished_at="2026-10-01T08:30:00Z", statuses=("pass",) * 5)
+    assert post(server, token, first).status_code == 201
+    assert post(server, token, second).status_code == 201
     school = httpx.get(server.url + "/api/v1/schools/L-1", headers=server.staff_auth()).json()
-    assert school["latest_bundle_id"] == newer["bundle_id"] and school["overall"] == "pass"
+    assert school["latest_bundle_id"] == second["bundle_id"] and school["overall"] == "pass"
     assert school["bundle_count"] == 2
+    listed = httpx.get(server.url + "/api/v1/schools/L-1/bundles", headers=server.staff_auth()).json()
+    assert [b["bundle_id"] for b in listed] == [second["bundle_id"], first["bundle_id"]]  # newest received first
+    # an audit dated two days ahead is stored and flagged, but never becomes the school's result
+    future = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ahead = make_bundle("L-1", key=key, finished_at=future, statuses=("fail",) * 5)
+    receipt = post(server, token, ahead)
+    assert receipt.status_code == 201 and receipt.json()["clock_skew_s"] > 86400
+    school = httpx.get(server.url + "/api/v1/schools/L-1", headers=server.staff_auth()).json()
+    assert school["latest_bundle_id"] == second["bundle_id"] and school["bundle_count"] == 3
+    stored = httpx.get(server.url + "/api/v1/schools/L-1/bundles", headers=server.staff_auth()).json()
+    assert stored[0]["bundle_id"] == ahead["bundle_id"] and stored[0]["clock_skew_s"] > 86400
+
+
+def test_timestamps_are_checked_and_skew_is_flagged(server: Server) -> None:
+    token, key = server.enroll("TS-1")
+    for bad in ("yesterday", "2026-13-40T99:00:00Z", "2026-11-20T08:30:00"):
+        doc = resign({**make_bundle("TS-1", key=key), "finished_at": bad}, key)
+        r = post(server, token, doc)
+        assert r.status_code == 422 and "finished_at" in r.json()["detail"], (bad, r.text)
+    backwards = resign({**make_bundle("TS-1", key=key), "started_at": "2026-11-20T09:00:00Z"}, key)
+    r = post(server, token, backwards)
+    assert r.status_code == 422 and "started_at" in r.json()["detail"]
+    # the agent says what its clock read when it sent the upload: 20 minutes ahead is flagged
+    ahead = (datetime.now(UTC) + timedelta(minutes=20)).isoformat(timespec="seconds")
+    r = post(server, token, make_bundle("TS-1", key=key), **{"X-Schoolnet-Sent-At": ahead})
+    assert r.status_code == 201 and 1100 < r.json()["clock_skew_s"] < 1300
+    fine = datetime.now(UTC).isoformat(timespec="seconds")
+    r = post(server, token, make_bundle("TS-1", key=key), **{"X-Schoolnet-Sent-At": fine})
+    assert r.status_code == 201 and "clock_skew_s" not in r.json()
 
 
 @pytest.mark.parametrize("size", [1, 3])

@@ -32,7 +32,7 @@ def test_unreachable_database_is_exit_3_without_password(tmp_path: Path) -> None
 
 def test_enroll_user_export_migrate(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/d.db"
-    assert "revision 0001" in run_cli("migrate", db=db).stderr
+    assert "revision 0002" in run_cli("migrate", db=db).stderr
     first = run_cli("enroll", "THPT-7", "--name", "Trường THPT Lê Quý Đôn", "--ward", "Phường 6", db=db).stdout.strip()
     second = run_cli("enroll", "THPT-7", "--name", "Trường THPT Lê Quý Đôn", db=db).stdout.strip()
     assert len(first) == 19 and first != second  # a new code replaces the old one

@@ -102,7 +102,8 @@ def test_link_cut_mid_upload(link, tmp_path: Path) -> None:
     )
     try:
         _wait_listening(agent_ns, address, 8080)
-        upload = agent_ns.popen([str(SCHOOLNET), "--config", str(config), "upload"], log=str(tmp_path / "up1.log"))
+        upload = agent_ns.popen([str(SCHOOLNET), "--config", str(config), "upload", "--insecure-http"],
+                                log=str(tmp_path / "up1.log"))
         deadline = time.monotonic() + 60
         while sum(_stored(db_file).values()) < 30 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -115,7 +116,8 @@ def test_link_cut_mid_upload(link, tmp_path: Path) -> None:
         assert len(waiting) <= 120 - len(stored_first) + 1  # at most the one in flight is both stored and spooled
 
         agent_ns.up("sndi-s")  # the link is back
-        again = agent_ns.exec([str(SCHOOLNET), "--config", str(config), "upload"], check=False, timeout=120)
+        again = agent_ns.exec([str(SCHOOLNET), "--config", str(config), "upload", "--insecure-http"], check=False,
+                              timeout=120)
         assert again.returncode == 0, again.stdout
     finally:
         stop_pid(server.pid)

@@ -98,3 +98,12 @@ def test_upload_through_a_proxy(sqlite_server: Server, tmp_path: Path) -> None:
         proxy.shutdown()
         proxy.server_close()
     assert proxy.relayed == [sqlite_server.url + "/api/v1/bundles"]
+
+
+def test_session_cookie_is_secure_when_serving_tls(tls_server: Server) -> None:
+    import httpx
+
+    answer = httpx.get(tls_server.url + "/login", verify=tls_server.verify())
+    cookie = answer.headers.get("set-cookie", "")
+    assert answer.status_code == 200 and "schoolnet_district=" in cookie
+    assert "secure" in cookie.lower().split("; ")

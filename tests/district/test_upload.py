@@ -182,3 +182,51 @@ def test_config_init_enroll_from_the_command_line(sqlite_server: Server, tmp_pat
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert again.returncode == 2 and "HTTP 403" in again.stderr and len(again.stderr.strip().splitlines()) == 1
+
+
+def test_bundles_spooled_before_a_key_rotation_are_retried_after_re_enrolment(
+    sqlite_server: Server, tmp_path: Path
+) -> None:
+    """12.4: the agent's key changes at re-enrolment; what it spooled (and was refused) before goes through."""
+    path = _config_file(tmp_path, school_id="ROT-1")
+    code = run_cli("enroll", "ROT-1", "--name", "Trường THCS Xoay Khoá", db=sqlite_server.db).stdout.strip()
+    enroll(path, sqlite_server.url, code)
+    from agent.config import load
+
+    config = load(path)
+    old_key = _load_key(config.agent.key_path)
+    before = make_bundle("ROT-1", key=old_key)
+    upload.spool_bundle(config, before)
+    store = upload.spool(config)
+    state = store.read_state(before["bundle_id"])
+    store.write_state(before["bundle_id"], {**state, "rejected": True, "attempts": 1, "last_error": "HTTP 422: x"})
+    assert upload.flush(config, NullProgress()).sent == []  # a refused bundle waits for a reason to retry
+
+    config.agent.key_path.unlink()  # the machine was reinstalled: a new key, a new code
+    code = run_cli("enroll", "ROT-1", "--name", "Trường THCS Xoay Khoá", db=sqlite_server.db).stdout.strip()
+    done = enroll(path, sqlite_server.url, code)
+    assert done.retried == 1 and done.warning is None
+    config = load(path)
+    assert _load_key(config.agent.key_path).public_key() != old_key.public_key()
+    result = upload.flush(config, NullProgress())
+    assert result.sent == [before["bundle_id"]], result
+    listed = httpx.get(sqlite_server.url + "/api/v1/schools/ROT-1/bundles", headers=sqlite_server.staff_auth())
+    assert [b["bundle_id"] for b in listed.json()] == [before["bundle_id"]]
+
+
+def test_upload_refuses_plain_http_to_another_machine(tmp_path: Path) -> None:
+    path = _config_file(tmp_path, school_id="PH-1")
+    text = set_toml_value(path.read_text(encoding="utf-8"), "district", "url", "http://192.0.2.10:8080")
+    text = set_toml_value(text, "district", "token", "sntok_not-sent")
+    path.write_text(text, encoding="utf-8")
+    os.chmod(path, 0o600)
+    refused = subprocess.run(
+        [str(SCHOOLNET), "--config", str(path), "upload"], capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 2 and "--insecure-http" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "sntok_" not in refused.stderr
+    code_refused = subprocess.run(
+        [str(SCHOOLNET), "config", "init", str(path), "--enroll", "http://192.0.2.10:8080", "ABCD-EFGH"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert code_refused.returncode == 2 and "plain http" in code_refused.stderr
