@@ -29,11 +29,24 @@ def goodput_required(rule: Rule) -> tuple[float, float]:
 
 
 def usable(results: Iterable[BandwidthResult], direction: str) -> list[BandwidthResult]:
-    return [r for r in results if r.direction == direction and r.mbps is not None and r.error is None]
+    """The results that judge the Internet: public servers (``role`` internet, or unlabelled from older agents);
+    the district's endpoint only when nothing else was measured (a second opinion, and the reason says so)."""
+    found = [r for r in results if r.direction == direction and r.mbps is not None and r.error is None]
+    internet = [r for r in found if r.role != "district"]
+    return internet or found
+
+
+def second_opinion_only(used: Iterable[BandwidthResult]) -> bool:
+    used = list(used)
+    return bool(used) and all(r.role == "district" for r in used)
 
 
 def measurement_basis(r: BandwidthResult) -> Basis:
     extra = f"limited by: {r.limited_by}" if r.limited_by else f"confidence {r.confidence}"
+    if r.role == "district":
+        extra += "; the district's server (second opinion)"
+    if r.network:
+        extra += f"; network {r.network}"
     return Basis(source="measurement", key=f"{r.engine} {r.direction} {r.server}",
                  value=mbps(r.mbps) if r.mbps is not None else (r.error or "no result"),
                  note=f"{r.streams} streams, {r.duration_s:.0f} s, {extra}")
@@ -84,6 +97,10 @@ def _direction(rule: Rule, ctx: Context, direction: str, decl: Declaration | Non
     if decl:
         basis += (declared_basis(decl),)
     beside = T(f" Hợp đồng khai báo: {decl.value}.", f" Declared contract: {decl.value}.") if decl else T("", "")
+    if second_opinion_only(used):
+        beside = T(f" Chỉ đo tới máy chủ của Phòng (ý kiến thứ hai, không phải Internet công cộng).{beside.vi}",
+                   f" Measured against the district's server only (a second opinion, not the public Internet)."
+                   f"{beside.en}")
     if value is not None and value >= need:
         at_least = T(" (ít nhất: phép đo bị giới hạn bởi máy đo)", " (at least: the measurement was limited by "
                      "this machine)") if limited else T("", "")

@@ -242,3 +242,13 @@ def test_the_core_imports_no_probe_cli_or_lab() -> None:
             " or m in ('agent.cli', 'agent.run', 'agent.config')); print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_the_internet_is_judged_on_public_servers_the_district_is_a_second_opinion() -> None:
+    public = replace(download(930.0), role="internet", network="VNPT")
+    district = replace(download(300.0), role="district", server="district")
+    f = by(core.assess(lab_inputs(measurements=(public, district, district)), HCMC), "1.2-internet")
+    assert f.status == Status.PASS and "930" in (f.measured or "")  # the district's 300 is not in the median
+    assert any("second opinion" in b.note for b in f.basis)
+    only = by(core.assess(lab_inputs(measurements=(replace(district, mbps=950.0),)), HCMC), "1.2-internet")
+    assert only.status == Status.PASS and "second opinion" in (only.reason.en if only.reason else "")
