@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent import macaddr as macs
 from agent.model import AirAccessPoint, Basis, Device, Provenance, Radio, Role, Text
-from assessment import macs
 from assessment import provenance as prov
 from assessment.catalog import ApFacts, Catalog
 from assessment.inputs import Inputs

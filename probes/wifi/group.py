@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agent.macaddr import distance as mac_distance
 from probes.wifi.bss import BssObservation, band_of
 
 
@@ -29,28 +30,6 @@ class Group:
 
     def ssid_slots(self) -> set[tuple[str, int]]:
         return {(m.elements.ssid or "", m.freq_mhz or 0) for m in self.members if m.elements.ssid}
-
-
-def mac_bytes(mac: str) -> bytes | None:
-    try:
-        raw = bytes(int(part, 16) for part in mac.replace("-", ":").split(":"))
-    except ValueError:
-        return None
-    return raw if len(raw) == 6 else None
-
-
-def mac_distance(a: str, b: str) -> int | None:
-    """How far apart two MACs are in their last three octets (None when they cannot be one device's)."""
-    x, y = mac_bytes(a), mac_bytes(b)
-    if x is None or y is None:
-        return None
-    local = bool(x[0] & 0x02) or bool(y[0] & 0x02)
-    if local:
-        if x[1:3] != y[1:3]:
-            return None
-    elif x[:3] != y[:3]:
-        return None
-    return abs(int.from_bytes(x[3:], "big") - int.from_bytes(y[3:], "big"))
 
 
 def _compatible(a: Group, b: Group) -> bool:

@@ -252,3 +252,12 @@ def test_the_internet_is_judged_on_public_servers_the_district_is_a_second_opini
     assert any("second opinion" in b.note for b in f.basis)
     only = by(core.assess(lab_inputs(measurements=(replace(district, mbps=950.0),)), HCMC), "1.2-internet")
     assert only.status == Status.PASS and "second opinion" in (only.reason.en if only.reason else "")
+
+
+def test_the_nearest_device_owns_an_air_record_not_the_first() -> None:
+    from agent import macaddr
+
+    candidates = {"far": ["78:8a:20:00:00:10"], "near": ["78:8a:20:00:00:40"]}
+    assert macaddr.nearest(["78:8a:20:00:00:41"], candidates) == "near"
+    assert macaddr.nearest(["xx:xx:xx:xx:00:41"], candidates) is None  # anonymised: near nothing
+    assert macaddr.distance("78:8a:20:00:00:12", "7a:8a:20:00:00:13") == 1  # locally-administered variant
