@@ -114,8 +114,12 @@ def summarise(data: Any, raw: str) -> list[str]:
         if not isinstance(item, dict):
             lines.append(_fmt(item))
         elif "criterion_id" in item:
+            known = item.get("provenance") or ""
+            if known == "catalog":
+                known = "catalog, verified" if item.get("verified") else "catalog, unverified"
+            status = f"{item.get('status', '?')}" + (f" · {known}" if known else "")
             lines.append(
-                f"{item.get('status', '?'):<14} {item['criterion_id']:<24} {_fmt(item.get('subject'))}"
+                f"{status:<28} {item['criterion_id']:<24} {_fmt(item.get('subject'))}"
                 f"  {_fmt(item.get('measured'))}"
             )
         elif "ip" in item:
@@ -206,6 +210,29 @@ def keep_outputs(lab: Lab, out_root: Path) -> Path | None:
     return dest
 
 
+def district_view(lab: Lab) -> list[str]:
+    """What the lab district decided on its own (its pinned profile), and where it disagrees with the school."""
+    argv = list(lab.services.get("district", {}).get("argv", []))
+    if "--db" not in argv:
+        return []
+    from district import store
+    from district.db import make_engine, sessions
+
+    engine = make_engine(argv[argv.index("--db") + 1])
+    try:
+        with sessions(engine)() as session:
+            rows = [r.jsonable() for r in store.list_schools(session) if r.latest_bundle_id]
+    finally:
+        engine.dispose()
+    out = []
+    for row in rows:
+        out.append(f"district ({row.get('profile')}): {row['id']} overall {row['overall']} "
+                   f"(school said {row.get('school_overall')}), {len(row['disagreements'])} disagreement(s)")
+        out += [f"  disagrees on {d['criterion_id']}: school {d['school_status']}, district {d['district_status']}"
+                for d in row["disagreements"]]
+    return out
+
+
 def run_demo(topo: Topology, say: Say, lang: str = "vi", out_root: Path = DEFAULT_OUT) -> dict[str, Any]:
     """Up, run, down. Returns the demo's result (for --json and the summary)."""
     previous = signal.getsignal(signal.SIGTERM)
@@ -236,6 +263,8 @@ def run_demo(topo: Topology, say: Say, lang: str = "vi", out_root: Path = DEFAUL
         result["runs"].append(first)
         result["measurements"] = measurements_of(first)
         first.summary += summarise(result["measurements"], "")
+        result["district"] = district_view(lab)
+        first.summary += result["district"]
         if first.state == "not available":
             for verb, args, limit in PARTS:
                 say(f"agent: schoolnet {verb}")
