@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from agent.i18n import section
 from agent.model import Criterion, Finding
 from assessment import overall, passes_by_provenance, provenance
 
 SYMBOL = {"pass": "✔", "fail": "✘", "unknown": "?", "not_applicable": "–"}
-WORD = {
-    "pass": ("ĐẠT", "PASS"),
-    "fail": ("KHÔNG ĐẠT", "FAIL"),
-    "unknown": ("CHƯA RÕ", "UNKNOWN"),
-    "not_applicable": ("KHÔNG ÁP DỤNG", "N/A"),
-}
+WORD: dict[str, tuple[str, str]] = section("cli_status")  # config/messages.toml
 
 
 def lines(findings: Sequence[Finding], criteria: Iterable[Criterion], lang: str) -> list[str]:

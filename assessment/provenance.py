@@ -9,17 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from agent.i18n import section
 from agent.model import Basis, Provenance, Radio, Text
 
 _RANK: dict[str, int] = {"measured": 0, "catalog_verified": 1, "catalog": 2, "inferred": 3, "declared": 4}
 
-WORDS: dict[str, Text] = {
-    "measured": Text("đo được", "measured"),
-    "catalog_verified": Text("danh mục đã kiểm chứng", "catalog, verified"),
-    "catalog": Text("danh mục chưa kiểm chứng", "catalog, unverified"),
-    "inferred": Text("suy luận", "inferred"),
-    "declared": Text("khai báo", "declared"),
-}
+WORDS: dict[str, Text] = {k: Text(vi, en) for k, (vi, en) in section("provenance").items()}  # messages.toml
 
 
 def key(provenance: Provenance | None, verified: bool | None = None) -> str:
