@@ -33,3 +33,8 @@ def test_reports_dashboard_cli_and_core_read_the_same_catalog() -> None:
     assert STRINGS is i18n.section("dashboard") and WORD is i18n.section("cli_status")
     assert WORDS["declared"].vi == i18n.t("provenance", "declared", "vi") == "khai báo"
     assert i18n.t("status", "pass", "en") == "Pass" and i18n.t("status", "nope", "en") == "nope"
+
+
+def test_the_dashboard_names_every_provenance_as_the_reports_do() -> None:
+    for key, (vi, en) in i18n.section("provenance").items():
+        assert i18n.section("dashboard")["prov_" + key] == (vi, en)
