@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.model import Basis, Device, Interface, LldpNeighbor, Role
+from probes import model_sources
 from probes.catalog import FingerprintRow, ModelRow, fingerprints, interface_rules, models
 from probes.snmp import entity, lldp
 from probes.snmp.data import SnmpData, as_text, oid
@@ -320,6 +321,8 @@ def _find_model(data: SnmpData, row: FingerprintRow | None, vendor: str | None, 
         if extracted:
             explicit.append((_clean_model(extracted), Basis("snmp", "sysDescr.0 model_regex", extracted)))
     explicit.extend(_standard_model_candidates(data))
+    explicit.extend((_clean_model(v), b) for v, b in model_sources.from_oids(data, vendor))
+    explicit.extend((_clean_model(v), b) for v, b in model_sources.from_texts(data, vendor))
     explicit.extend(e for e in ent if "ModelName" not in e[1].key)
     parts = [(t, b) for value, b in explicit for t in _tokens(value) if t != value]
     tokens = [(t, Basis("snmp", "sysDescr.0 token", t)) for t in _tokens(sys_descr or "")]
@@ -343,6 +346,10 @@ def _find_model(data: SnmpData, row: FingerprintRow | None, vendor: str | None, 
     if explicit:
         ev.basis.append(explicit[0][1])
         return explicit[0][0], None, "none"
+    scanned = model_sources.scan(data, vendor)
+    if scanned is not None:
+        ev.basis.append(scanned[1])
+        return scanned[0], None, "none"
     return None, None, "none"
 
 
