@@ -113,8 +113,10 @@ def device_from_snmp(
         problems.append(f"LLDP/CDP tables unreadable: {type(exc).__name__}: {exc}")
     children: tuple[Device, ...] = ()
     try:
-        radios, children = _radios(radios_from_snmp(data, fields.get("vendor"), fields.get("model")))
+        result = radios_from_snmp(data, fields.get("vendor"), fields.get("model"))
+        radios, children = _radios(result)
         fields["radios"] = radios
+        fields["wifi"] = getattr(result, "wifi", None)  # WifiFacts: vendor MIB > catalog row > family rule
     except Exception as exc:
         problems.append(f"radio tables unreadable: {type(exc).__name__}: {exc}")
     device = Device(

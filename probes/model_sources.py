@@ -50,6 +50,7 @@ class TextSource:
     format: str = "{model}"
     needs_vendor: bool = False
     sys_name: bool = False
+    numeric_format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def load(path: Path = SOURCES_FILE) -> Sources:
             raise ValueError(f"{where}: needs id, pattern and source")
         texts.append(TextSource(str(row["id"]), str(row.get("vendor", "")), _compile(row["pattern"], where),
                                 str(row["source"]), str(row.get("format", "{model}")),
-                                bool(row.get("needs_vendor", False)), bool(row.get("sys_name", False))))
+                                bool(row.get("needs_vendor", False)), bool(row.get("sys_name", False)),
+                                str(row["numeric_format"]) if row.get("numeric_format") else None))
     scan = raw.get("scan", {})
     return Sources(tuple(oids), tuple(texts), tuple(str(x) for x in scan.get("exclude", ())),
                    int(scan.get("max_values", 4000)), str(scan.get("source", "")))
@@ -113,11 +115,12 @@ def _vendor_ok(row_vendor: str, vendor: str | None, needs_vendor: bool) -> bool:
     return same_vendor(row_vendor, vendor)
 
 
-def _format(match: re.Match[str], fmt: str) -> str | None:
+def _format(match: re.Match[str], fmt: str, numeric: str | None = None) -> str | None:
     model = match.group("model")
     if not model or not model.strip():
         return None
-    return fmt.format(model=model.strip())
+    model = model.strip()
+    return (numeric if numeric and model.isdigit() else fmt).format(model=model)
 
 
 def _oid_value(data: SnmpData, text: str) -> tuple[str, str] | None:
@@ -180,7 +183,7 @@ def from_texts(data: SnmpData, vendor: str | None) -> list[tuple[str, Basis]]:
         sources = texts + ([(name, "sysName.0")] if row.sys_name and name else [])
         for text, where in sources:
             match = row.pattern.search(text)
-            model = _format(match, row.format) if match else None
+            model = _format(match, row.format, row.numeric_format) if match else None
             if model:
                 out.append((model, Basis("snmp", f"{where} model pattern (model_sources.toml#{row.id})", model,
                                          row.source)))
