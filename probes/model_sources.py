@@ -128,9 +128,9 @@ def _oid_value(data: SnmpData, text: str) -> tuple[str, str] | None:
     if value is None:
         column = text[:-2] if text.endswith(".0") else text
         for key, v in data.walk(column):
-            value = as_text(v)
-            if value and value.strip():
-                return value, dotted(key)
+            first = as_text(v)
+            if first and first.strip():
+                return first, dotted(key)
         return None
     return value, text
 
@@ -138,12 +138,12 @@ def _oid_value(data: SnmpData, text: str) -> tuple[str, str] | None:
 def _own_texts(data: SnmpData) -> Iterator[tuple[str, str]]:
     """(text, where) of the device's own descriptive texts, most trusted first."""
     for key, where in ((SYS_DESCR, "sysDescr.0"), (LLDP_LOC_SYS_DESC, "LLDP-MIB lldpLocSysDesc.0")):
-        value = data.text(key)
-        if value:
-            yield value, where
+        own = data.text(key)
+        if own:
+            yield own, where
     for column, name in ((ENT_DESCR, "entPhysicalDescr"), (ENT_NAME, "entPhysicalName")):
-        for index, value in sorted(data.column(column).items())[:8]:
-            text = as_text(value)
+        for index, raw in sorted(data.column(column).items())[:8]:
+            text = as_text(raw)
             if text:
                 yield text, f"ENTITY-MIB {name}.{dotted(index)}"
 

@@ -330,7 +330,9 @@ def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
             elements = b.elements(result.warnings)
         except (ValueError, IndexError, TypeError) as exc:
             result.warnings.append(f"{b.bssid}: capabilities unreadable ({exc}); kept with frequency and SSID only")
-            elements = replace(Elements(), **{k: v for k, v in b.fields.items() if k in ("ssid", "ds_channel")})
+            ssid, channel = b.fields.get("ssid"), b.fields.get("ds_channel")
+            elements = replace(Elements(), ssid=ssid if isinstance(ssid, str) else None,
+                               ds_channel=channel if isinstance(channel, int) else None)
         result.observations.append(
             BssObservation(bssid=b.bssid, elements=elements, freq_mhz=b.freq, source="iw", freq_basis="iw")
         )
