@@ -34,7 +34,8 @@ def test_vendor_neutral_families_give_the_generation_only() -> None:
     generic = [row for row, _ in catalog.load_families() if row.vendor == catalog.ANY_VENDOR]
     assert generic
     assert all(not row.bands and not row.wave2 for row in generic)
-    for model, std in (("XYZ-AX1800", "ax"), ("AC1200 Access Point", "ac"), ("Mesh BE9300", "be"), ("NWA1123-AC", "ac")):
+    names = (("XYZ-AX1800", "ax"), ("AC1200 Access Point", "ac"), ("Mesh BE9300", "be"), ("NWA1123-AC", "ac"))
+    for model, std in names:
         match = catalog.lookup(model, vendor="Unknown Maker")
         assert match is not None and match.row is not None and match.row.standard == std, model
         facts = wifi_facts([], model, "Unknown Maker")
