@@ -95,3 +95,14 @@ def test_model_scan_finds_a_catalog_name_anywhere_but_not_in_neighbour_tables() 
     only_neighbour = SnmpData()
     only_neighbour.set(oid("1.0.8802.1.1.2.1.4.1.1.10.0.1.1"), "UAP-AC-Pro neighbour")
     assert scan(only_neighbour, None) is None
+
+
+def test_model_scan_ignores_names_an_admin_typed() -> None:
+    from probes.model_sources import scan
+    from probes.snmp.data import SnmpData, oid
+
+    data = SnmpData()
+    data.set(oid("1.3.6.1.2.1.1.5.0"), "EAP225-lobby")      # sysName
+    data.set(oid("1.3.6.1.2.1.1.6.0"), "near the EAP245")   # sysLocation
+    data.set(oid("1.3.6.1.2.1.31.1.1.1.18.3"), "to EAP225")  # ifAlias
+    assert scan(data, None) is None
