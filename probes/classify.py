@@ -353,6 +353,25 @@ def _find_model(data: SnmpData, row: FingerprintRow | None, vendor: str | None, 
     return None, None, "none"
 
 
+def _ap_catalog_evidence(model: str, vendor: str | None, ev: _Evidence) -> None:
+    """A model the AP catalog names (exact row or the vendor's family) but models.toml does not: an AP.
+
+    Vendor-neutral naming rules ("AX1800", "-AC") are not role evidence: routers carry such names too.
+    """
+    from probes.wifi import catalog as ap_catalog
+
+    match = ap_catalog.lookup(model, vendor=vendor)
+    if match is None or not match.candidates or any(r.vendor == ap_catalog.ANY_VENDOR for r in match.candidates):
+        return
+    g = fingerprints().generic
+    family = any(r.pattern for r in match.candidates)
+    weight = g.ap_catalog_family if family else g.ap_catalog_exact
+    ids = ", ".join(r.id for r in match.candidates)
+    ev.add(Role.ACCESS_POINT, weight, Basis("catalog", f"access_points.toml#{ids}",
+                                            f"{model} is a catalogued access point ({weight:g})",
+                                            match.candidates[0].source))
+
+
 # --------------------------------------------------------------------------- generic signals
 
 
@@ -490,6 +509,10 @@ def classify(ip: str, data: SnmpData) -> Classification:
         ev.add(model_row.role, weight,
                Basis("catalog", f"models.toml#{model_row.id}",
                      f"{model} -> role {model_row.role.value} ({weight:g})", model_row.source))
+    if vendor is None and model:
+        vendor = model_sources.vendor_hint(data, model)
+    if model_row is None and model:
+        _ap_catalog_evidence(model, vendor, ev)
 
     ifaces = interfaces(data)
     _generic(data, ifaces, ev)

@@ -220,3 +220,14 @@ def scan(data: SnmpData, vendor: str | None) -> tuple[str, Basis] | None:
             return word, Basis("snmp", f"catalog scan {dotted(key)}", text[:120],
                                f"names catalog model {match.candidates[0].id}; {sources.scan_source}")
     return None
+
+
+def vendor_hint(data: SnmpData, model: str) -> str | None:
+    """The vendor of the model-source row that named ``model`` (for devices no fingerprint recognised)."""
+    for found, basis in (*from_oids(data, None), *from_texts(data, None)):
+        if found.strip().lower() == model.strip().lower():
+            row_id = basis.key.rsplit("#", 1)[-1].rstrip(")")
+            for row in (*load().oids, *load().texts):
+                if row.id == row_id and row.vendor:
+                    return row.vendor
+    return None
