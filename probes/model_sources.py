@@ -227,7 +227,8 @@ def vendor_hint(data: SnmpData, model: str) -> str | None:
     for found, basis in (*from_oids(data, None), *from_texts(data, None)):
         if found.strip().lower() == model.strip().lower():
             row_id = basis.key.rsplit("#", 1)[-1].rstrip(")")
-            for row in (*load().oids, *load().texts):
+            rows: list[OidSource | TextSource] = [*load().oids, *load().texts]
+            for row in rows:
                 if row.id == row_id and row.vendor:
                     return row.vendor
     return None
