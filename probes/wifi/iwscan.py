@@ -29,7 +29,7 @@ from probes.wifi.ie import (
 
 # a BSS line: any indentation (pasted text), a full or anonymised/partial BSSID ("xx:xx:xx:xx:3e:41", kept as an
 # opaque id), then "(on wlan0)" and " -- associated" or nothing
-_BSS = re.compile(r"^\s*BSS\s+((?:[0-9a-zA-Z*?_]{1,2}[:-]){5}[0-9a-zA-Z*?_]{1,2})(?![0-9a-zA-Z:])")
+_BSS = re.compile(r"^\s*BSS\s+((?:[0-9a-zA-Z*?_]{1,2}[:-]){1,5}[0-9a-zA-Z*?_]{1,2})(?![0-9a-zA-Z:])")
 _PROMPT = re.compile(r"^\S*[@#$%>]\S*\s*(?:sudo\s+)?iw\b|^[#$%>]\s|^\S+@\S+[:~].*[$#]\s")
 _STREAM = re.compile(r"^(\d+) streams?: (?:MCS 0-(\d+)|not supported)")
 _HEX = re.compile(r"\(0x([0-9a-fA-F]+)\)")

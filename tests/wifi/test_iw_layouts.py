@@ -85,3 +85,10 @@ def test_garbage_between_blocks_warns_and_keeps_both_blocks() -> None:
     result = parse_iw_scan(text, version="5.19")
     assert len(result.observations) == 2
     assert any("outside any BSS block" in w for w in result.warnings)
+
+
+def test_bssids_cut_to_their_last_octets_stay_opaque_ids() -> None:
+    partial = re.sub(r"^BSS ([0-9a-f]{2}:){3}", "BSS ", REAL, flags=re.MULTILINE)
+    got = facts(partial)
+    assert sorted(got) == ["04:6c:62", "71:b8:75"]
+    assert sorted(got.values(), key=str) == sorted(EXPECTED.values(), key=str)
