@@ -92,3 +92,21 @@ def test_bssids_cut_to_their_last_octets_stay_opaque_ids() -> None:
     got = facts(partial)
     assert sorted(got) == ["04:6c:62", "71:b8:75"]
     assert sorted(got.values(), key=str) == sorted(EXPECTED.values(), key=str)
+
+
+def test_cli_reads_a_pasted_windows_saved_dump(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pasted = "PS C:\\> ssh ap iw dev wlan0 scan\r\n" + REAL.replace("\t", "  ").replace("\n", "\r\n") + "\r\n$ \r\n"
+    path = tmp_path / "scan.txt"
+    path.write_bytes(pasted.encode("utf-8"))
+    env = {**os.environ, "SCHOOLNET_CONFIG": "/nonexistent/schoolnet-test.toml"}
+    proc = subprocess.run([sys.executable, "-m", "agent.cli", "wifi", "--iw-dump", str(path), "--iw-version", "5.19",
+                           "--json"], capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode in (0, 1), proc.stderr  # 1 = an AP fails the criterion: a verdict, not an error
+    doc = json.loads(proc.stdout)
+    assert "Traceback" not in proc.stderr
+    assert len(json.dumps(doc)) > 100 and "6c:62" in proc.stdout
