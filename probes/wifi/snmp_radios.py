@@ -411,14 +411,16 @@ def wifi_facts(radios: tuple[Radio, ...] | list[Radio], model: str | None, vendo
     """
     match = catalog.lookup(model, vendor=vendor) if model else None
     row = (match.row or _common_row(match.candidates)) if match else None
-    wifi_radios = [r for r in radios if r.standard in GENERATIONS and r.band_ghz in ("2.4", "5", "6")]
+    wifi_radios = [r for r in radios if r.standard in GENERATIONS and r.band_ghz in ("2.4", "5", "6", None)]
     basis: list[Basis] = []
     if wifi_radios:
         best = max(wifi_radios, key=lambda r: (GENERATIONS.index(str(r.standard)), _RANK.get(r.provenance, 0)))
         standard: str | None = best.standard
         provenance: Provenance | None = best.provenance
         verified = best.verified if provenance == "catalog" else None
-        bands = tuple(sorted({str(r.band_ghz) for r in wifi_radios}, key=float))
+        bands = tuple(sorted({str(r.band_ghz) for r in wifi_radios if r.band_ghz}, key=float))
+        if row is not None and not bands:
+            bands = tuple(row.bands)  # the radio table said the standard, not the band: bands from the row
         basis.append(Basis("rule", "wifi.standard", str(standard),
                            f"newest radio standard ({best.name or best.band_ghz}; {provenance or 'unknown'})"))
         waves = [r.wave2 for r in wifi_radios if r.band_ghz != "2.4" and r.standard == "ac"]

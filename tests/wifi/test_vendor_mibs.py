@@ -106,3 +106,14 @@ def test_model_scan_ignores_names_an_admin_typed() -> None:
     data.set(oid("1.3.6.1.2.1.1.6.0"), "near the EAP245")   # sysLocation
     data.set(oid("1.3.6.1.2.1.31.1.1.1.18.3"), "to EAP225")  # ifAlias
     assert scan(data, None) is None
+
+
+def test_ruckus_radio_mode_gives_the_standard_and_the_catalog_the_rest() -> None:
+    c, result = facts("ruckus_r510")
+    assert c.model == "R510"
+    by_name = {r.name: r for r in result.radios}
+    assert (by_name["ruckus-radio.2"].standard, by_name["ruckus-radio.2"].provenance) == ("ac", "measured")
+    assert by_name["ruckus-radio.1"].provenance == "catalog"  # value 3 is unmapped: the model row fills it
+    assert result.wifi is not None
+    assert (result.wifi.standard, result.wifi.provenance) == ("ac", "measured")
+    assert result.wifi.bands_ghz == ("2.4", "5")  # the radio mode names no band: the model row does
