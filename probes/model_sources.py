@@ -100,9 +100,15 @@ def load(path: Path = SOURCES_FILE) -> Sources:
                    int(scan.get("max_values", 4000)), str(scan.get("source", "")))
 
 
-def model_oids() -> tuple[str, ...]:
-    """Every model OID of the file (the inspection GETs the scalars and walks the columns)."""
-    return tuple(s.oid for s in load().oids)
+def model_oids(vendor: str | None = None) -> tuple[str, ...]:
+    """The model OIDs worth asking a device of ``vendor`` (None = unrecognised: every one of the file).
+
+    The inspection GETs the scalars and walks the columns; SNMPv1 agents answer a missing object with
+    noSuchName and the client asks again without it, so a known vendor is not asked for the others' OIDs.
+    """
+    from probes.wifi.catalog import same_vendor
+
+    return tuple(s.oid for s in load().oids if vendor is None or not s.vendor or same_vendor(s.vendor, vendor))
 
 
 def _vendor_ok(row_vendor: str, vendor: str | None, needs_vendor: bool) -> bool:
