@@ -313,13 +313,13 @@ def _enrich(radios: list[Radio], channel_only: list[bool], model: str | None, ve
             basis.append(
                 Basis("catalog", f"catalog:{row.id}", row.standard, f"{row.source}; confidence {row.confidence}{flag}")
             )
-            if band and band not in row.bands and band != "60":
+            if band and row.bands and band not in row.bands and band != "60":
                 basis.append(Basis("rule", "disagreement", f"band {band}", f"catalog row lists {', '.join(row.bands)}"))
             cat_std = "n" if (band == "2.4" and row.standard == "ac") else row.standard
             if std is None or (std == "legacy" and cat_std != "legacy"):
-                if band in row.bands or band is None:
+                if band in row.bands or band is None or not row.bands:
                     std, provenance, verified = cat_std, row_provenance(row), row.verified
-            elif std != cat_std and band in row.bands:
+            elif std != cat_std and (band in row.bands or not row.bands):
                 basis.append(Basis("rule", "disagreement", f"standard {std}", f"catalog says {cat_std} on {band} GHz"))
             if band != "2.4" and std == "ac":
                 wave2 = row.wave2
