@@ -206,6 +206,8 @@ class GenericWeights(_Row):
     tie_unknown_below: float = Field(default=0.7, ge=0.0, le=1.0)
     generic_confidence_cap: float = Field(default=0.35, ge=0.0, le=1.0)
     entity_descr_hint_factor: float = Field(default=0.8, ge=0.0, le=1.0)
+    ap_catalog_exact: float = Field(default=0.8, ge=0.0, le=1.0)
+    ap_catalog_family: float = Field(default=0.6, ge=0.0, le=1.0)
     source: str = "project tuning; see docs/classification.md"
 
 

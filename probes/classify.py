@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.model import Basis, Device, Interface, LldpNeighbor, Role
+from probes import model_sources
 from probes.catalog import FingerprintRow, ModelRow, fingerprints, interface_rules, models
 from probes.snmp import entity, lldp
 from probes.snmp.data import SnmpData, as_text, oid
@@ -320,6 +321,8 @@ def _find_model(data: SnmpData, row: FingerprintRow | None, vendor: str | None, 
         if extracted:
             explicit.append((_clean_model(extracted), Basis("snmp", "sysDescr.0 model_regex", extracted)))
     explicit.extend(_standard_model_candidates(data))
+    explicit.extend((_clean_model(v), b) for v, b in model_sources.from_oids(data, vendor))
+    explicit.extend((_clean_model(v), b) for v, b in model_sources.from_texts(data, vendor))
     explicit.extend(e for e in ent if "ModelName" not in e[1].key)
     parts = [(t, b) for value, b in explicit for t in _tokens(value) if t != value]
     tokens = [(t, Basis("snmp", "sysDescr.0 token", t)) for t in _tokens(sys_descr or "")]
@@ -343,7 +346,30 @@ def _find_model(data: SnmpData, row: FingerprintRow | None, vendor: str | None, 
     if explicit:
         ev.basis.append(explicit[0][1])
         return explicit[0][0], None, "none"
+    scanned = model_sources.scan(data, vendor)
+    if scanned is not None:
+        ev.basis.append(scanned[1])
+        return scanned[0], None, "none"
     return None, None, "none"
+
+
+def _ap_catalog_evidence(model: str, vendor: str | None, ev: _Evidence) -> None:
+    """A model the AP catalog names (exact row or the vendor's family) but models.toml does not: an AP.
+
+    Vendor-neutral naming rules ("AX1800", "-AC") are not role evidence: routers carry such names too.
+    """
+    from probes.wifi import catalog as ap_catalog
+
+    match = ap_catalog.lookup(model, vendor=vendor)
+    if match is None or not match.candidates or any(r.vendor == ap_catalog.ANY_VENDOR for r in match.candidates):
+        return
+    g = fingerprints().generic
+    family = any(r.pattern for r in match.candidates)
+    weight = g.ap_catalog_family if family else g.ap_catalog_exact
+    ids = ", ".join(r.id for r in match.candidates)
+    ev.add(Role.ACCESS_POINT, weight, Basis("catalog", f"access_points.toml#{ids}",
+                                            f"{model} is a catalogued access point ({weight:g})",
+                                            match.candidates[0].source))
 
 
 # --------------------------------------------------------------------------- generic signals
@@ -483,6 +509,10 @@ def classify(ip: str, data: SnmpData) -> Classification:
         ev.add(model_row.role, weight,
                Basis("catalog", f"models.toml#{model_row.id}",
                      f"{model} -> role {model_row.role.value} ({weight:g})", model_row.source))
+    if vendor is None and model:
+        vendor = model_sources.vendor_hint(data, model)
+    if model_row is None and model:
+        _ap_catalog_evidence(model, vendor, ev)
 
     ifaces = interfaces(data)
     _generic(data, ifaces, ev)

@@ -113,8 +113,10 @@ def device_from_snmp(
         problems.append(f"LLDP/CDP tables unreadable: {type(exc).__name__}: {exc}")
     children: tuple[Device, ...] = ()
     try:
-        radios, children = _radios(radios_from_snmp(data, fields.get("vendor"), fields.get("model")))
+        result = radios_from_snmp(data, fields.get("vendor"), fields.get("model"))
+        radios, children = _radios(result)
         fields["radios"] = radios
+        fields["wifi"] = getattr(result, "wifi", None)  # WifiFacts: vendor MIB > catalog row > family rule
     except Exception as exc:
         problems.append(f"radio tables unreadable: {type(exc).__name__}: {exc}")
     device = Device(
@@ -410,6 +412,24 @@ async def inspect_one(
     test_default_community: bool = False,
 ) -> Device:
     """Inspect one address with one credential (the ``inspect`` verb), hygiene signals included."""
+    device, _children = await inspect_one_with_aps(
+        host, port, credential, timeout_s=timeout_s, retries=retries, budget_s=budget_s,
+        test_default_community=test_default_community,
+    )
+    return device
+
+
+async def inspect_one_with_aps(
+    host: str,
+    port: int,
+    credential: SnmpCredential,
+    *,
+    timeout_s: float,
+    retries: int,
+    budget_s: float,
+    test_default_community: bool = False,
+) -> tuple[Device, tuple[Device, ...]]:
+    """:func:`inspect_one`, plus the APs a controller lists (each with ``parent`` = ``host``)."""
     from probes import hygiene
 
     async with SnmpClient(timeout_s=timeout_s, retries=retries) as client:
@@ -422,8 +442,8 @@ async def inspect_one(
                 snmp_version=_version_label(credential),
                 found_by=("snmp",),
                 errors=tuple(inspection.errors),
-            )
-        device, _children = device_from_snmp(
+            ), ()
+        device, children = device_from_snmp(
             host,
             inspection.data,
             snmp_status=_snmp_status(inspection),
@@ -433,4 +453,4 @@ async def inspect_one(
         signals = await hygiene.check(
             client, [device], {host: session}, test_default_community=test_default_community, port=port
         )
-        return replace(device, hygiene=tuple(signals.get(host, ())))
+        return replace(device, hygiene=tuple(signals.get(host, ()))), children

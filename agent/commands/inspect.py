@@ -107,12 +107,13 @@ def cli(
     creds = _credentials(opts, community, snmp_version, v3)
     ip = _resolve(host)
     scan = opts.config().scan
-    from probes.discovery import inspect_one
+    from probes.discovery import inspect_one_with_aps
 
     device = None
+    aps: tuple[Any, ...] = ()
     for cred in creds:
-        device = asyncio.run(
-            inspect_one(
+        device, aps = asyncio.run(
+            inspect_one_with_aps(
                 ip,
                 port or scan.snmp_port,
                 cred,
@@ -126,9 +127,18 @@ def cli(
             break
     assert device is not None
     if as_json or opts.as_json:
-        opts.emit_json(device)
+        from agent.model import to_jsonable
+
+        doc = to_jsonable(device)
+        if aps:  # a controller: each AP it lists, judged like any AP (its own `wifi` object)
+            doc["aps"] = [to_jsonable(ap) for ap in aps]
+        opts.emit_json(doc)
     else:
         _summary(opts, device)
+        for ap in aps:
+            wifi = ap.wifi
+            std = f"802.11{wifi.standard} ({wifi.provenance})" if wifi and wifi.standard else "?"
+            click.echo(f"  AP {ap.mac or ap.ip or '?'}  {ap.model or '?'}  {std}")
     if device.snmp_status in ("timeout", "auth_error"):
         raise RuntimeFailure(
             opts.text(
@@ -149,6 +159,7 @@ def _summary(opts: Options, device: Any) -> None:
         (t("Cổng nhanh nhất (đang chạy)", "Fastest up port"), _mbps(device.max_port_speed_mbps)),
         (t("Khả năng cổng", "Port capability"), _mbps(device.max_port_capability_mbps)),
         (t("Sóng Wi-Fi", "Radios"), str(len(device.radios))),
+        ("Wi-Fi", _wifi_line(device.wifi)),
         (t("Hàng xóm LLDP/CDP", "LLDP/CDP neighbours"), str(len(device.lldp_neighbors))),
         ("SNMP", f"{device.snmp_status} {device.snmp_version or ''}".strip()),
     ]
@@ -172,3 +183,12 @@ def _mbps(value: int | None) -> str:
     if value is None:
         return "?"
     return f"{value // 1000} Gbit/s" if value >= 1000 and value % 1000 == 0 else f"{value} Mbit/s"
+
+
+def _wifi_line(wifi: Any) -> str:
+    if wifi is None or not wifi.standard:
+        return "?"
+    wave2 = {True: ", Wave 2", False: ", not Wave 2"}.get(wifi.wave2, "")
+    bands = "/".join(wifi.bands_ghz) + " GHz" if wifi.bands_ghz else "bands ?"
+    flag = ", unverified" if wifi.provenance == "catalog" and not wifi.verified else ""
+    return f"802.11{wifi.standard}{wave2}, {bands} ({wifi.provenance}{flag})"

@@ -203,8 +203,18 @@ def extra_subtrees(sys_object_id: str | None, sys_descr: str | None) -> tuple[li
 
     hint: Any = fingerprint(sys_object_id or "", sys_descr or "")
     walks, gets = _hint_oids(hint)
+    asked = list(gets)
+    # vendor model OIDs of config/catalog/model_sources.toml (all of them for an unrecognised device, else the
+    # fingerprinted vendor's and the vendor-neutral ones): scalars by GET, columns by walking
+    from probes.model_sources import LLDP_LOC_SYS_DESC, model_oids
+
+    for text in (*model_oids(getattr(hint, "vendor", None)), LLDP_LOC_SYS_DESC):
+        key = oid(text)
+        target = gets if text.endswith(".0") else walks
+        if key not in target and not any(key[: len(w)] == w for w in walks):
+            target.append(key)
     # an OID asked for by GET may also be a table column (model per stack member): walk it too
-    return [Subtree("vendor", (root,)) for root in walks + [g for g in gets if g not in walks]], gets
+    return [Subtree("vendor", (root,)) for root in walks + [g for g in asked if g not in walks]], gets
 
 
 def _roots(hint: Any) -> list[Oid]:

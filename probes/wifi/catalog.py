@@ -19,6 +19,7 @@ from pathlib import Path
 from agent.paths import CATALOG_DIR
 
 CATALOG_FILE = CATALOG_DIR / "access_points.toml"
+ANY_VENDOR = "*"  # a [[family]] row of every vendor: a naming convention such as "AX1800" or a "-AC" suffix
 _REQUIRED = ("id", "vendor", "models", "standard", "bands", "source", "confidence", "verified")
 _REV = re.compile(r"(?:\bhw|\bver(?:sion)?|\bv|\brev)\.?\s*(\d+)(?:\.\d+)?\b", re.IGNORECASE)
 
@@ -137,11 +138,19 @@ def load_families(path: Path = CATALOG_FILE) -> tuple[tuple[ApModel, re.Pattern[
 
 
 def family(model: str, vendor: str | None, path: Path = CATALOG_FILE) -> ApModel | None:
-    """The first ``[[family]]`` row of ``vendor`` whose pattern matches ``model`` (None without a vendor)."""
-    if not vendor or not _vendor_key(vendor) or not model.strip():
+    """The first ``[[family]]`` row of ``vendor`` whose pattern matches ``model``.
+
+    Vendor rows need the vendor; ``vendor = "*"`` rows (vendor-neutral naming conventions, last in the file)
+    apply to any model.
+    """
+    if not model.strip():
         return None
+    known = bool(vendor and _vendor_key(vendor))
     for row, compiled in load_families(path):
-        if same_vendor(row.vendor, vendor) and compiled.search(model.strip()):
+        if row.vendor == ANY_VENDOR:
+            if compiled.search(model.strip()):
+                return row
+        elif known and same_vendor(row.vendor, str(vendor)) and compiled.search(model.strip()):
             return row
     return None
 

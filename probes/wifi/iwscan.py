@@ -27,13 +27,20 @@ from probes.wifi.ie import (
     parse_elements,
 )
 
-_BSS = re.compile(r"^BSS ([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5})")
+# a BSS line: any indentation (pasted text), a full or anonymised/partial BSSID ("xx:xx:xx:xx:3e:41", kept as an
+# opaque id), then "(on wlan0)" and " -- associated" or nothing
+_BSS = re.compile(r"^\s*BSS\s+((?:[0-9a-zA-Z*?_]{1,2}[:-]){1,5}[0-9a-zA-Z*?_]{1,2})(?![0-9a-zA-Z:])")
+_PROMPT = re.compile(r"^\S*[@#$%>]\S*\s*(?:sudo\s+)?iw\b|^[#$%>]\s|^\S+@\S+[:~].*[$#]\s")
 _STREAM = re.compile(r"^(\d+) streams?: (?:MCS 0-(\d+)|not supported)")
 _HEX = re.compile(r"\(0x([0-9a-fA-F]+)\)")
 _SECTIONS = (
     "HT capabilities", "HT operation", "VHT capabilities", "VHT operation", "HE capabilities", "HE Operation",
     "EHT capabilities", "EHT Operation", "WPS",
 )  # fmt: skip
+# older iw wording of the same sections
+_SECTION_ALIASES = {"HT Capabilities": "HT capabilities", "VHT Capabilities": "VHT capabilities",
+                    "HT Operation": "HT operation", "VHT Operation": "VHT operation",
+                    "HE Capabilities": "HE capabilities", "HE operation": "HE Operation"}
 
 
 @dataclass
@@ -56,9 +63,24 @@ def iw_version() -> str | None:
     return match.group(1) if match else None
 
 
-def _level(line: str) -> int:
+def _indent(line: str) -> int:
+    """Width of the leading white space, a tab counting as 8 columns (iw prints tabs; pasted text has spaces)."""
     lead = line[: len(line) - len(line.lstrip())]
-    return lead.count("\t") if "\t" in lead else len(lead) // 4
+    return len(lead.expandtabs(8))
+
+
+class _Levels:
+    """Nesting depth from indentation widths relative to the BSS line, whatever the unit (tab, 2, 4 spaces)."""
+
+    def __init__(self, base: int) -> None:
+        self.stack = [base]
+
+    def level(self, width: int) -> int:
+        while len(self.stack) > 1 and self.stack[-1] > width:
+            self.stack.pop()
+        if width > self.stack[-1]:
+            self.stack.append(width)
+        return len(self.stack) - 1 if width >= self.stack[0] else 0
 
 
 def _unescape(text: str) -> str:
@@ -87,7 +109,8 @@ class _Block:
     """Accumulates what one `BSS ...` block says."""
 
     def __init__(self, bssid: str) -> None:
-        self.bssid = bssid.lower()
+        self.bssid = bssid.lower().replace("-", ":")
+        self.state: tuple[str, str] = ("", "")
         self.freq: int | None = None
         self.fields: dict[str, object] = {}
         self.raw = bytearray()
@@ -274,46 +297,80 @@ def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
         result.iw_version = match.group(1)
     blocks: list[_Block] = []
     block: _Block | None = None
+    levels = _Levels(0)
     section, sub = "", ""
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         head = _BSS.match(line)
         if head:
             block = _Block(head.group(1))
             blocks.append(block)
+            levels = _Levels(_indent(line))
             section, sub = "", ""
             continue
         if block is None:
             continue
-        level, text_ = _level(line), line.strip()
-        if level <= 1:
-            sub = ""
-            name, _, rest = text_.partition(":")
-            if name in _SECTIONS:
-                section = name
-                if rest.strip():
-                    _in_section(block, section, sub, rest.strip())
-                continue
-            section = ""
-            _top_level(block, name.strip(), rest)
+        if _PROMPT.match(line.strip()):
+            block = None  # a shell prompt after the dump: the block has ended
             continue
-        if text_.endswith(":") or re.match(r"^(?:HE|EHT|VHT) (?:RX|TX)? ?MCS.*(?:set|Map).*$", text_):
-            sub = text_.rstrip(":").strip()
-            if section == "EHT capabilities":
-                block.eht_seen = True
-            if not text_.startswith(("VHT Capabilities", "HE MAC", "HE PHY", "EHT MAC", "EHT PHY", "EHT MCS/NSS")):
-                continue
-            sub = ""
-        if section:
-            _in_section(block, section, sub, text_)
+        level, text_ = levels.level(_indent(line)), line.strip()
+        if level == 0:
+            result.warnings.append(f"line {number} outside any BSS block ignored: {text_[:60]}")
+            block = None
+            continue
+        try:
+            _line(block, level, text_, section, sub)
+        except (ValueError, IndexError) as exc:
+            result.warnings.append(f"{block.bssid}: line {number} unreadable ({exc}): {text_[:60]}")
+            continue
+        section, sub = block.state
     for b in blocks:
-        elements = b.elements(result.warnings)
+        try:
+            elements = b.elements(result.warnings)
+        except (ValueError, IndexError, TypeError) as exc:
+            result.warnings.append(f"{b.bssid}: capabilities unreadable ({exc}); kept with frequency and SSID only")
+            ssid, channel = b.fields.get("ssid"), b.fields.get("ds_channel")
+            elements = replace(Elements(), ssid=ssid if isinstance(ssid, str) else None,
+                               ds_channel=channel if isinstance(channel, int) else None)
         result.observations.append(
             BssObservation(bssid=b.bssid, elements=elements, freq_mhz=b.freq, source="iw", freq_basis="iw")
         )
     if not blocks and text.strip():
         result.warnings.append("no 'BSS xx:xx:xx:xx:xx:xx' block found: not `iw dev IF scan` output")
+    _version_warnings(result)
+    return result
+
+
+def _line(block: _Block, level: int, text_: str, section: str, sub: str) -> None:
+    """One line inside a BSS block at nesting ``level`` (1 = a field of the BSS); the new state in block.state."""
+    block.state = (section, sub)
+    if level <= 1:
+        sub = ""
+        name, _, rest = text_.partition(":")
+        name = _SECTION_ALIASES.get(name.strip(), name.strip())
+        if name in _SECTIONS:
+            block.state = (name, "")
+            if rest.strip():
+                _in_section(block, name, "", rest.strip())
+            return
+        block.state = ("", "")
+        _top_level(block, name, rest)
+        return
+    if text_.endswith(":") or re.match(r"^(?:HE|EHT|VHT) (?:RX|TX)? ?MCS.*(?:set|Map).*$", text_):
+        sub = text_.rstrip(":").strip()
+        if section == "EHT capabilities":
+            block.eht_seen = True
+        if not text_.startswith(("VHT Capabilities", "HE MAC", "HE PHY", "EHT MAC", "EHT PHY", "EHT MCS/NSS")):
+            block.state = (section, sub)
+            return
+        sub = ""
+    block.state = (section, sub)
+    if section:
+        _in_section(block, section, sub, text_)
+
+
+def _version_warnings(result: IwScanResult) -> None:
     ver = result.iw_version
     if ver is None:
         result.warnings.append("iw version unknown: HE (802.11ax) is decoded only by iw >= 5.16, EHT by >= 6.17")
@@ -323,4 +380,3 @@ def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
             result.warnings.append(f"iw {ver} does not decode HE/EHT; only their raw 'Unknown IE' hex is used")
         elif parts < (6, 17):
             result.warnings.append(f"iw {ver} does not decode EHT (802.11be); only raw 'Unknown' hex is used")
-    return result

@@ -1,13 +1,16 @@
 """Read beacons and probe responses from a monitor-mode capture (pcap or pcapng) with scapy.
 
-Link types: 127 (RadioTap + 802.11), 105 (bare 802.11), 192 (PPI + 802.11). The frequency comes from the
-RadioTap Channel field when present, else from the DS Parameter Set channel (flagged in the basis). Per BSSID
+Link types: 127 (RadioTap + 802.11), 105 (bare 802.11), 192 (PPI + 802.11); in a pcapng, frames of other
+interfaces (Ethernet ...) are skipped with a warning. The frequency comes from the RadioTap Channel field or
+the PPI 802.11-Common field when present, else from the DS Parameter Set channel (flagged in the basis). An
+FCS is stripped when the header says so or when the CRC-32 of the frame matches its last four octets. Per BSSID
 the richest frame (most elements) is kept. A truncated or corrupt file yields what was read before the damage
 plus a warning; a frame that does not parse is counted and skipped.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +49,31 @@ def _radiotap(frame: bytes) -> tuple[int, int | None, bool]:
     return length, int(freq) if freq else None, fcs
 
 
+def has_fcs(frame: bytes) -> bool:
+    """Whether the last 4 octets of an 802.11 frame are its FCS (CRC-32 of the rest, little-endian)."""
+    return len(frame) >= 28 and zlib.crc32(frame[:-4]) == int.from_bytes(frame[-4:], "little")
+
+
+def _ppi(frame: bytes) -> tuple[int | None, bool]:
+    """(channel frequency, FCS flag) from a PPI header's 802.11-Common field (type 2), if it has one.
+
+    PPI (CACE Technologies, "Per-Packet Information Header Specification" 1.0.10): version, flags, length (LE),
+    DLT; then fields of type (LE16), length (LE16), data. 802.11-Common: TSF(8), flags(2; 0x0001 = FCS
+    present), rate(2), channel frequency(2), channel flags(2), ...
+    """
+    length = int.from_bytes(frame[2:4], "little")
+    offset = 8
+    while offset + 4 <= min(length, len(frame)):
+        kind = int.from_bytes(frame[offset : offset + 2], "little")
+        size = int.from_bytes(frame[offset + 2 : offset + 4], "little")
+        data = frame[offset + 4 : offset + 4 + size]
+        if kind == 2 and len(data) >= 14:
+            freq = int.from_bytes(data[12:14], "little")
+            return (freq or None), bool(int.from_bytes(data[8:10], "little") & 0x0001)
+        offset += 4 + size
+    return None, False
+
+
 def _header_len(linktype: int, frame: bytes) -> int:
     if linktype in (DLT_RADIOTAP, DLT_PPI):
         if len(frame) < 8:
@@ -66,8 +94,14 @@ def frame_body(
     """
     length = _header_len(linktype, frame)
     body = frame[length:]
-    if linktype != DLT_RADIOTAP or not body or (body[0] & 0xFC) not in SUBTYPES:
+    if not body or (body[0] & 0xFC) not in SUBTYPES:
         return body, None, ""
+    if linktype == DLT_PPI:
+        freq, fcs = _ppi(frame)
+        fcs = fcs or has_fcs(body)
+        return (body[:-4] if fcs and len(body) > 4 else body), freq, "ppi" if freq else ""
+    if linktype != DLT_RADIOTAP:  # plain 802.11: an FCS is there when the CRC says so
+        return (body[:-4] if has_fcs(body) else body), None, ""
     key = bytes(body[10:16])
     cached = known.get(key) if known is not None and len(body) >= 16 else None
     if cached is None:
@@ -76,6 +110,7 @@ def frame_body(
         if known is not None and len(body) >= 16:
             known[key] = cached
     freq, fcs = cached
+    fcs = fcs or has_fcs(body)  # some drivers append the FCS without setting the RadioTap flag
     return (body[:-4] if fcs and len(body) > 4 else body), freq, "radiotap" if freq else ""
 
 
@@ -127,6 +162,8 @@ def read_capture(path: Path, limit: int | None = None) -> CaptureResult:
     result = CaptureResult()
     seen: dict[str, BssObservation] = {}
     headers: dict[bytes, tuple[int | None, bool]] = {}
+    other_links: dict[int, int] = {}
+    wifi_frames = 0
     try:
         reader = RawPcapReader(str(path))
     except Scapy_Exception:
@@ -151,13 +188,15 @@ def read_capture(path: Path, limit: int | None = None) -> CaptureResult:
                 result.warnings.append(
                     f"frame {result.frames} truncated ({len(data)} of {caplen} octets): file cut short"
                 )
-            linktype = getattr(meta, "linktype", None) or default_linktype
+            linktype = int(getattr(meta, "linktype", None) or default_linktype)
+            if linktype not in (DLT_IEEE802_11, DLT_RADIOTAP, DLT_PPI):
+                other_links[linktype] = other_links.get(linktype, 0) + 1  # pcapng: another interface
+                continue
+            wifi_frames += 1
             try:
-                frame, freq, basis = frame_body(int(linktype), bytes(data), headers)
+                frame, freq, basis = frame_body(linktype, bytes(data), headers)
                 obs = parse_frame(frame, freq, basis)
-            except ValueError as exc:
-                if "link type" in str(exc):
-                    raise ValueError(f"{path}: {exc}") from None
+            except ValueError:
                 result.skipped += 1
                 continue
             except Exception:  # scapy's RadioTap dissector on a corrupt header: count it, go on
@@ -167,6 +206,12 @@ def read_capture(path: Path, limit: int | None = None) -> CaptureResult:
                 continue
             result.management_frames += 1
             seen[obs.bssid] = _richer(seen[obs.bssid], obs) if obs.bssid in seen else obs
+    if other_links and not wifi_frames:
+        kinds = ", ".join(str(k) for k in sorted(other_links))
+        raise ValueError(f"{path}: link type {kinds} is not 802.11 (need a monitor-mode capture)")
+    if other_links:
+        result.warnings.append("frames of non-802.11 interfaces ignored: " +
+                               ", ".join(f"{n} of link type {k}" for k, n in sorted(other_links.items())))
     if result.skipped:
         result.warnings.append(f"{result.skipped} frames could not be parsed and were skipped")
     result.observations = list(seen.values())

@@ -17,12 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agent.model import Basis, Device, Radio, Role
+from agent.model import Basis, Device, Provenance, Radio, Role, WifiFacts
 from probes.snmp.data import Oid, SnmpData, Value, as_text, dotted, oid
 from probes.wifi import catalog
 from probes.wifi.bss import band_of, channel_of
 
 MIBS_FILE = catalog.CATALOG_DIR / "wifi_mibs.toml"
+_BAND_WORDS = re.compile(r"\b(2\.4|5|6)\s*G(?:Hz)?\b", re.IGNORECASE)
 _BAND_TEXT = re.compile(r"^(?P<freq>\d{4,5})(?:/(?P<width>\d+))?[^/]*(?:/(?P<mode>[a-z-]+))?", re.IGNORECASE)
 
 
@@ -34,6 +35,7 @@ class SnmpRadios:
     children: tuple[Device, ...] = ()
     warnings: tuple[str, ...] = ()
     tables: tuple[str, ...] = field(default_factory=tuple)
+    wifi: WifiFacts | None = None  # the device's own Wi-Fi (None when it has no radio and no catalogued model)
 
 
 @lru_cache(maxsize=4)
@@ -93,6 +95,16 @@ def _mode_standard(mode: str | None) -> str | None:
     return "legacy"
 
 
+GENERATIONS = ("legacy", "n", "ac", "ax", "be")
+
+
+def _newer(candidate: str | None, current: str | None) -> bool:
+    """Whether ``candidate`` is a newer 802.11 generation than ``current`` (None/unknown = anything is newer)."""
+    if candidate not in GENERATIONS:
+        return False
+    return current not in GENERATIONS or GENERATIONS.index(candidate) > GENERATIONS.index(str(current))
+
+
 def _rows(data: SnmpData, table: dict[str, Any]) -> list[Oid]:
     indexes: set[Oid] = set()
     for role, spec in table.items():
@@ -146,6 +158,9 @@ def _read_radio(data: SnmpData, table: dict[str, Any], index: Oid) -> tuple[Radi
             band = band_of(freq) or band
             width = int(match.group("width")) if match.group("width") else None
             std = std or _mode_standard(match.group("mode"))
+        else:
+            words = _BAND_WORDS.search(text)  # cnPilot "2.4GHz" / "5GHz"
+            band = band or (words.group(1) if words else None)
         basis.append(Basis("snmp", f"{mib} band {dotted(oid(hit[0]['oid']) + index)}", text, f"band {band}, {std}"))
     if table.get("standard_fixed"):
         std = std or str(table["standard_fixed"])
@@ -169,11 +184,17 @@ def _read_radio(data: SnmpData, table: dict[str, Any], index: Oid) -> tuple[Radi
     if hit:
         mapped = _mapped(*hit)
         width = int(mapped) if mapped is not None else width
-    for role, gen in (("ax_flag", "ax"), ("ac_flag", "ac")):
+    for role, gen in (("ax_flag", "ax"), ("ac_flag", "ac"), ("n_flag", "n")):
         hit = get(role)
-        if hit and hit[1] == 1 and std not in ("ax", "be"):
-            std = gen if std != "ac" or gen == "ax" else std
+        if hit and hit[1] == 1 and _newer(gen, std):
+            std = gen
             basis.append(Basis("snmp", f"{mib} {role} {dotted(oid(hit[0]['oid']) + index)}", "true(1)", f"802.11{gen}"))
+    rate = None
+    hit = get("rate")
+    if hit and isinstance(hit[1], int) and hit[1] > 0:
+        rate = float(hit[1]) * float(hit[0].get("scale", 1))
+        basis.append(Basis("snmp", f"{mib} max data rate {dotted(oid(hit[0]['oid']) + index)}", str(hit[1]),
+                           f"{rate:g} Mbit/s"))
     for role in ("name", "ssid"):
         hit = get(role)
         if hit:
@@ -193,6 +214,8 @@ def _read_radio(data: SnmpData, table: dict[str, Any], index: Oid) -> tuple[Radi
     radio = Radio(
         band_ghz=band,
         standard=std,
+        provenance="measured" if std else None,
+        max_rate_mbps=rate,
         channel_width_mhz=width,
         channel=channel,
         freq_mhz=freq,
@@ -236,6 +259,26 @@ def _ap_value(data: SnmpData, table: dict[str, Any], role: str, ap_key: Oid, ind
     return as_text(data.get(oid(spec["oid"]) + key))
 
 
+def _ap_list(data: SnmpData, table: dict[str, Any], joined: dict[Oid, dict[str, Any]]) -> bool:
+    """A controller's AP table (one row per joined AP, no radio rows): add or complete ``joined`` entries.
+
+    The row index is the AP key (its MAC where the MIB indexes by MAC, else an opaque id); a row already
+    known from a radio table with the same key is completed, never duplicated.
+    """
+    columns = {role: spec for role, spec in table.get("ap", {}).items() if isinstance(spec, dict)}
+    keys: set[Oid] = set()
+    for spec in columns.values():
+        keys |= set(data.column(spec["oid"]))
+    for key in sorted(keys):
+        ap = joined.setdefault(key, {"radios": [], "mac": _mac(key), "table": table})
+        for role, spec in columns.items():
+            value = data.get(oid(spec["oid"]) + key)
+            text = _mac(value) if role == "mac" else as_text(value)
+            if text and not ap.get(role):
+                ap[role] = text
+    return bool(keys)
+
+
 def _scalar_model(data: SnmpData, table: dict[str, Any]) -> str | None:
     spec = table.get("model_oid")
     if not spec:
@@ -257,6 +300,7 @@ def _enrich(radios: list[Radio], channel_only: list[bool], model: str | None, ve
     for radio, by_channel in zip(radios, channel_only, strict=True):
         basis = list(radio.basis)
         band, std, wave2 = radio.band_ghz, radio.standard, radio.wave2
+        provenance, verified = radio.provenance, radio.verified
         if by_channel and band == "2.4" and row is not None and "6" in row.bands:
             basis.append(Basis("rule", "band", "unknown", "channel 1-14 exists in 2.4 and 6 GHz; this model has 6 GHz"))
             band = None
@@ -269,12 +313,13 @@ def _enrich(radios: list[Radio], channel_only: list[bool], model: str | None, ve
             basis.append(
                 Basis("catalog", f"catalog:{row.id}", row.standard, f"{row.source}; confidence {row.confidence}{flag}")
             )
-            if band and band not in row.bands and band != "60":
+            if band and row.bands and band not in row.bands and band != "60":
                 basis.append(Basis("rule", "disagreement", f"band {band}", f"catalog row lists {', '.join(row.bands)}"))
             cat_std = "n" if (band == "2.4" and row.standard == "ac") else row.standard
             if std is None or (std == "legacy" and cat_std != "legacy"):
-                std = cat_std if band in row.bands or band is None else std
-            elif std != cat_std and band in row.bands:
+                if band in row.bands or band is None or not row.bands:
+                    std, provenance, verified = cat_std, row_provenance(row), row.verified
+            elif std != cat_std and (band in row.bands or not row.bands):
                 basis.append(Basis("rule", "disagreement", f"standard {std}", f"catalog says {cat_std} on {band} GHz"))
             if band != "2.4" and std == "ac":
                 wave2 = row.wave2
@@ -282,7 +327,7 @@ def _enrich(radios: list[Radio], channel_only: list[bool], model: str | None, ve
                 wave2 = False  # no 802.11ac at all: not Wave 2
         if wave2 is None and band not in (None, "2.4") and std in ("n", "legacy"):
             wave2 = False  # an 802.11n/legacy 5 GHz radio cannot be 802.11ac Wave 2, whatever the model
-        rate = row.rates.get(band) if (row is not None and band) else None
+        rate = radio.max_rate_mbps or (row.rates.get(band) if (row is not None and band) else None)
         streams = row.streams.get(band) if (row is not None and band) else None
         out.append(
             replace(
@@ -294,9 +339,16 @@ def _enrich(radios: list[Radio], channel_only: list[bool], model: str | None, ve
                 streams=streams,
                 max_nss=streams,
                 basis=tuple(basis),
+                provenance=provenance,
+                verified=verified,
             )
         )
     return out
+
+
+def row_provenance(row: catalog.ApModel) -> Provenance:
+    """A model row is ``catalog``; a ``[[family]]`` naming rule is ``inferred``."""
+    return "inferred" if row.pattern else "catalog"
 
 
 def _catalog_radios(model: str | None, vendor: str | None) -> list[Radio]:
@@ -327,9 +379,85 @@ def _catalog_radios(model: str | None, vendor: str | None) -> list[Radio]:
                 max_rate_mbps=row.rates.get(band),
                 basis=basis,
                 name=f"catalog:{row.id}:{band}",
+                provenance=row_provenance(row),
+                verified=row.verified,
             )
         )
     return radios
+
+
+# --------------------------------------------------------------------------- Wi-Fi facts
+
+
+def _common_row(rows: tuple[catalog.ApModel, ...]) -> catalog.ApModel | None:
+    """What every hardware-revision row of a model agrees on (standard and bands; Wave 2 and rates only if equal)."""
+    if not rows or len({r.standard for r in rows}) != 1 or len({r.bands for r in rows}) != 1:
+        return None
+    waves = {r.wave2 for r in rows}
+    same_rates = all(r.rates == rows[0].rates for r in rows)
+    return replace(rows[0], id=" | ".join(r.id for r in rows), wave2=rows[0].wave2 if len(waves) == 1 else None,
+                   rates=dict(rows[0].rates) if same_rates else {}, verified=all(r.verified for r in rows),
+                   source="rows per hardware revision agree on: " + "; ".join(r.source for r in rows))
+
+_RANK: dict[str | None, int] = {"measured": 3, "catalog": 2, "inferred": 1}
+
+
+def wifi_facts(radios: tuple[Radio, ...] | list[Radio], model: str | None, vendor: str | None) -> WifiFacts | None:
+    """The AP's Wi-Fi from its radios (vendor MIB or catalog), else from the model's catalog or family row.
+
+    ``standard`` = the newest generation any radio runs, from its best source (measured > catalog > inferred);
+    ``wave2`` only for 802.11ac (an ax/be AP is newer than Wave 2: None, said in the basis; n = False);
+    rates per band = the fastest radio of the band, aggregate = the sum over radios.
+    """
+    match = catalog.lookup(model, vendor=vendor) if model else None
+    row = (match.row or _common_row(match.candidates)) if match else None
+    wifi_radios = [r for r in radios if r.standard in GENERATIONS and r.band_ghz in ("2.4", "5", "6", None)]
+    basis: list[Basis] = []
+    if wifi_radios:
+        best = max(wifi_radios, key=lambda r: (GENERATIONS.index(str(r.standard)), _RANK.get(r.provenance, 0)))
+        standard: str | None = best.standard
+        provenance: Provenance | None = best.provenance
+        verified = best.verified if provenance == "catalog" else None
+        bands = tuple(sorted({str(r.band_ghz) for r in wifi_radios if r.band_ghz}, key=float))
+        if row is not None and not bands:
+            bands = tuple(row.bands)  # the radio table said the standard, not the band: bands from the row
+        basis.append(Basis("rule", "wifi.standard", str(standard),
+                           f"newest radio standard ({best.name or best.band_ghz}; {provenance or 'unknown'})"))
+        waves = [r.wave2 for r in wifi_radios if r.band_ghz != "2.4" and r.standard == "ac"]
+        wave2 = True if True in waves else (False if waves and all(w is False for w in waves) else None)
+        rates: dict[str, float] = {}
+        for r in wifi_radios:
+            if r.max_rate_mbps and r.band_ghz:
+                rates[r.band_ghz] = max(rates.get(r.band_ghz, 0.0), float(r.max_rate_mbps))
+        per_radio = [float(r.max_rate_mbps) for r in wifi_radios if r.max_rate_mbps]
+        if per_radio and len(per_radio) == len(wifi_radios):
+            rates["aggregate"] = round(sum(per_radio), 1)
+    elif row is not None:
+        standard, provenance, verified = row.standard, row_provenance(row), row.verified
+        bands = tuple(row.bands)
+        wave2 = row.wave2 if row.standard == "ac" else None
+        rates = dict(row.rates)
+        if rates and all(b in rates for b in row.bands):
+            rates["aggregate"] = round(sum(rates.values()), 1)
+        flag = "" if row.verified else ", unverified"
+        basis.append(Basis("catalog", f"catalog:{row.id}", f"{row.standard} {'/'.join(row.bands)} GHz",
+                           f"{row.source} ({provenance}{flag})"))
+    else:
+        return None
+    if standard == "n":
+        wave2 = False
+    if standard in ("ax", "be"):
+        wave2 = None
+        basis.append(Basis("rule", "wifi.wave2", "n/a", f"802.11{standard} is newer than 802.11ac Wave 2"))
+    elif standard == "ac" and wave2 is None and row is not None and row.standard == "ac" and row.wave2 is not None:
+        wave2 = row.wave2
+        basis.append(Basis("catalog", f"catalog:{row.id} wave2", str(row.wave2).lower(), row.source))
+    elif standard == "ac":
+        basis.append(Basis("rule", "wifi.wave2", str(wave2).lower() if wave2 is not None else "unknown",
+                           "from the 5 GHz 802.11ac radios" if wave2 is not None else
+                           "no source says MU-MIMO: beacons (VHT bit 19) or a catalog row would"))
+    return WifiFacts(standard=standard, wave2=wave2, bands_ghz=bands, max_rate_mbps=rates, provenance=provenance,
+                     verified=verified, basis=tuple(basis))
 
 
 # --------------------------------------------------------------------------- entry point
@@ -346,6 +474,10 @@ def radios_from_snmp(
     families: set[str] = set()
     own_model = model
     for table in load_tables(tables_path):
+        if table.get("kind") == "ap_list":
+            if _ap_list(data, table, joined):
+                used.append(table["id"])
+            continue
         family = table.get("family")
         if family and family in families:
             continue
@@ -379,6 +511,7 @@ def radios_from_snmp(
     children = []
     for ap in joined.values():
         ap_radios = _enrich([r for r, _ in ap["radios"]], [c for _, c in ap["radios"]], ap.get("model"), vendor)
+        ap_radios = ap_radios or _catalog_radios(ap.get("model"), vendor)
         mib = ap["table"].get("mib", ap["table"]["id"])
         children.append(
             Device(
@@ -386,6 +519,7 @@ def radios_from_snmp(
                 mac=ap["mac"],
                 vendor=vendor,
                 model=ap.get("model"),
+                wifi=wifi_facts(ap_radios, ap.get("model"), vendor),
                 sys_name=ap.get("name"),
                 role=Role.ACCESS_POINT,
                 role_confidence=0.9,
@@ -394,4 +528,5 @@ def radios_from_snmp(
                 found_by=("snmp-controller",),
             )
         )
-    return SnmpRadios(radios=tuple(radios), children=tuple(children), warnings=tuple(warnings), tables=tuple(used))
+    return SnmpRadios(radios=tuple(radios), children=tuple(children), warnings=tuple(warnings), tables=tuple(used),
+                      wifi=wifi_facts(radios, own_model, vendor))
