@@ -7,9 +7,13 @@ school cannot change a verdict by editing its catalog.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from agent.model import Basis
 from assessment.catalog import ApFacts, ModelFacts
+
+if TYPE_CHECKING:
+    from probes.wifi.catalog import ApModel
 
 
 class ShippedCatalog:
@@ -19,9 +23,11 @@ class ShippedCatalog:
         from probes.wifi.catalog import lookup
 
         match = lookup(model, vendor=vendor)
-        row = match.row if match else None
-        if row is None:
+        if match is None or not match.candidates:
             return None
+        if match.row is None:
+            return self._agreed(match.candidates)
+        row = match.row
         family = row.pattern is not None
         note = f"{row.source}; confidence {row.confidence}" + ("" if row.verified else "; unverified row")
         rates = ", ".join(f"{b} GHz {v:g} Mbit/s" for b, v in row.rates.items())
@@ -29,6 +35,22 @@ class ShippedCatalog:
                       value=f"{row.standard}; {' + '.join(row.bands)} GHz" + (f"; {rates}" if rates else ""), note=note)
         return ApFacts(row.id, row.standard, row.wave2, tuple(row.bands), dict(row.rates),
                        "inferred" if family else "catalog", bool(row.verified), basis)
+
+    @staticmethod
+    def _agreed(rows: tuple[ApModel, ...]) -> ApFacts | None:
+        """Rows for several hardware revisions of one model, revision unknown: only what every row says."""
+        standards = {r.standard for r in rows}
+        if len(standards) != 1:
+            return None
+        wave2s = {r.wave2 for r in rows}
+        bands = set.intersection(*(set(r.bands) for r in rows))
+        rates = {b: min(r.rates[b] for r in rows) for b in bands if all(b in r.rates for r in rows)}
+        ids = "/".join(r.id for r in rows)
+        value = f"{rows[0].standard}; {' + '.join(sorted(bands))} GHz"
+        basis = Basis(source="catalog", key=f"catalog:{ids}", value=value,
+                      note="hardware revision unknown: only what every revision's row agrees on")
+        return ApFacts(ids, rows[0].standard, wave2s.pop() if len(wave2s) == 1 else None, tuple(sorted(bands)), rates,
+                       "catalog", all(r.verified for r in rows), basis)
 
     def device_model(self, model: str, vendor: str | None) -> ModelFacts | None:
         from probes.catalog import models

@@ -261,3 +261,9 @@ def test_the_nearest_device_owns_an_air_record_not_the_first() -> None:
     assert macaddr.nearest(["78:8a:20:00:00:41"], candidates) == "near"
     assert macaddr.nearest(["xx:xx:xx:xx:00:41"], candidates) is None  # anonymised: near nothing
     assert macaddr.distance("78:8a:20:00:00:12", "7a:8a:20:00:00:13") == 1  # locally-administered variant
+
+
+def test_revision_rows_that_disagree_give_only_what_they_share() -> None:
+    facts = shipped().access_point("EAP225", "TP-Link")  # v1/v2 Wave 1 and v3+ Wave 2 rows, revision unknown
+    assert facts is not None and facts.standard == "ac" and facts.wave2 is None
+    assert set(facts.bands) == {"2.4", "5"} and facts.provenance == "catalog"
