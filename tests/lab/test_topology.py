@@ -104,7 +104,7 @@ def test_lab_config_is_valid_for_the_agent(tmp_path):
     assert cfg.bandwidth.servers[0].url == "http://10.67.1.2:8080"
     assert cfg.district.url == "http://10.67.1.2:8000"
     assert [c.version for c in cfg.snmp.credentials] == ["2c", "3", "3"]
-    assert cfg.bandwidth.engines == ["http", "speedtest"]  # speedtest: the stand-in at the ISP (hosts file + lab CA)
+    assert cfg.bandwidth.engines == ["speedtest", "http"]  # the Internet first (the stand-in), the district second
 
 
 def test_the_speed_service_serves_the_standin_over_tls(tmp_path):
