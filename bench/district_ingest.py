@@ -1,10 +1,16 @@
-"""Benchmark the district collector: signed ~50 KB uploads from N concurrent agents, and the dashboard.
+"""Benchmark the district collector: signed ~50 KB uploads from N concurrent agents, hostile bodies, the
+recheck of stored bundles, and the dashboard with 2,000 schools.
 
 For each database (a temporary SQLite file; a throwaway PostgreSQL cluster when the binaries are here) it
 starts `schoolnet-district serve` on 127.0.0.1, enrolls N schools, and has N agent threads post pre-signed
-bundles as fast as the server answers. It prints uploads per second and p50/p99 latency, then seeds 2,000
-schools and times the dashboard page. Goals on a 2-core machine: >= 200 uploads/s, p99 <= 250 ms,
-dashboard <= 1 s.
+bundles as fast as the server answers. It prints figures and ratios only (no pass/fail against absolute
+goals: the machine it runs on decides the absolute numbers):
+
+- ingest: uploads/s, p50/p99 latency and p99/p50;
+- hostile: a 1 MiB ``{"warnings":[1,1,...]}`` body, its answer time as a multiple of a normal upload's, and
+  /health's median answer while it is being checked;
+- recheck: ``district.recheck.recheck_all`` over 2,000 stored bundles (bundles/s), when that function exists;
+- dashboard: median time for 2,000 schools, and ms per 1,000 schools.
 
 Usage: python -m bench.district_ingest [--agents 8] [--uploads 1000] [--workers 2] [--db sqlite,postgresql]
 """
@@ -35,7 +41,8 @@ from tests.district.bundles import make_bundle  # noqa: E402
 from tests.district.conftest import STAFF_PASSWORD, STAFF_USER, Server, start_server  # noqa: E402
 
 CRITERIA = ("1.2-router", "1.2-switch", "1.2-wifi-standard", "1.2-internet", "1.2-security")
-GOAL_RATE, GOAL_P99_MS, GOAL_DASHBOARD_S = 200.0, 250.0, 1.0
+# the bench's server enrolls its agents from one address: lift the per-address limits there
+ROOMY = {"DISTRICT_ENROLL_PER_MINUTE": "100000", "DISTRICT_LOGIN_PER_MINUTE": "100000"}
 
 
 def _agent(port: int, token: str, bodies: list[bytes], latencies: list[float], errors: list[str]) -> None:
@@ -129,11 +136,107 @@ def seed_schools(db: str, count: int) -> None:
     engine.dispose()
 
 
+def _login(client: object) -> None:
+    import re
+
+    import httpx
+
+    assert isinstance(client, httpx.Client)
+    form = client.get("/login").text
+    match = re.search(r'name="csrf" value="([^"]+)"', form)
+    token = match.group(1) if match else ""
+    answer = client.post("/login", data={"username": STAFF_USER, "password": STAFF_PASSWORD, "csrf": token})
+    assert answer.status_code == 303, answer.text
+
+
+def hostile(server: Server, token: str, normal_ms: float) -> dict[str, float]:
+    """A 1 MiB array of wrong items: answer time relative to a normal upload, and /health meanwhile."""
+    import httpx
+
+    body = b'{"warnings":[' + b",".join([b"1"] * (512 * 1024)) + b"]}"
+    health: list[float] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            while not done.is_set():
+                start = time.perf_counter()
+                client.get("/api/v1/health")
+                health.append(time.perf_counter() - start)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    start = time.perf_counter()
+    answer = httpx.post(
+        server.url + "/api/v1/bundles",
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        timeout=120,
+    )
+    took = time.perf_counter() - start
+    done.set()
+    poller.join()
+    return {
+        "status": answer.status_code,
+        "ms": took * 1000,
+        "ratio": took * 1000 / normal_ms if normal_ms else 0.0,
+        "problems": len(answer.json().get("problems", [])) if answer.status_code == 422 else -1,
+        "health_ms": statistics.median(health) * 1000 if health else 0.0,
+        "health_n": len(health),
+    }
+
+
+def top_up(server: Server, total: int, devices: int) -> int:
+    """Post signed bundles until the store holds ``total`` (not timed); returns how many it holds."""
+    import httpx
+
+    held = sum(
+        s["bundle_count"] for s in httpx.get(server.url + "/api/v1/schools", headers=server.staff_auth()).json()
+    )
+    if held >= total:
+        return held
+    token, key = server.enroll("BENCH-RECHECK")
+    with httpx.Client(timeout=60) as client:
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        for _ in range(total - held):
+            body = json.dumps(make_bundle("BENCH-RECHECK", key=key, devices=devices)).encode()
+            client.post(server.url + "/api/v1/bundles", content=body, headers=headers)
+    return total
+
+
+def recheck(url: str, profile: str) -> dict[str, float] | None:
+    """Time ``district.recheck.recheck_all(store, profile, progress)`` when the lead's recheck exists.
+
+    TODO(recheck hook): district.recheck is the lead's (the district-side recompute). Until it is merged this
+    returns None and the bench says so; once it exists, the call below runs as is.
+    """
+    try:
+        from district import recheck as recheck_mod  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    recheck_all = getattr(recheck_mod, "recheck_all", None)
+    if recheck_all is None:
+        return None
+    from agent.criteria import load
+    from district.db import make_engine, sessions
+    from district.settings import normalise_url
+
+    engine = make_engine(normalise_url(url))
+    try:
+        start = time.perf_counter()
+        result = recheck_all(sessions(engine), load(profile), None)
+        took = time.perf_counter() - start
+    finally:
+        engine.dispose()
+    count = len(result) if hasattr(result, "__len__") else int(result or 0)
+    return {"bundles": count, "s": took, "rate": count / took if took else 0.0}
+
+
 def dashboard_time(server: Server, count: int, runs: int = 5) -> tuple[float, int]:
     import httpx
 
     with httpx.Client(base_url=server.url, timeout=60) as client:
-        client.post("/login", data={"username": STAFF_USER, "password": STAFF_PASSWORD})
+        _login(client)
         client.get("/dashboard")  # warm up
         times = []
         size = 0
@@ -172,33 +275,55 @@ def main() -> None:
         help="server processes (default: 1 on SQLite, 2 on PostgreSQL, as docs/district.md advises)",
     )
     parser.add_argument("--schools", type=int, default=2000, help="schools on the dashboard (default 2000)")
+    parser.add_argument("--recheck", type=int, default=2000, help="stored bundles to recheck (default 2000)")
+    parser.add_argument("--profile", default="hcmc-956-2024", help="profile for the recheck")
     parser.add_argument("--db", default="sqlite,postgresql", help="databases to try (default sqlite,postgresql)")
     args = parser.parse_args()
+    rates: dict[str, float] = {}
     for kind in args.db.split(","):
         with tempfile.TemporaryDirectory(prefix="sndi-bench-") as tmp, database(kind, Path(tmp)) as url:
             if url is None:
                 continue
             workers = args.workers or (1 if kind == "sqlite" else 2)
-            server = start_server(url, "--workers", str(workers))
+            server = start_server(url, "--workers", str(workers), **ROOMY)
             try:
                 r = ingest(server, args.agents, args.uploads, args.devices)
-                ok = r["rate"] >= GOAL_RATE and r["p99_ms"] <= GOAL_P99_MS
+                rates[kind] = r["rate"]
                 print(
                     f"{kind:10s} ingest: {r['uploads']:.0f} uploads of {r['size_kb']:.0f} KB from {args.agents} agents "
                     f"({workers} server process(es), load average {os.getloadavg()[0]:.1f}): "
-                    f"{r['rate']:.0f} uploads/s, p50 {r['p50_ms']:.0f} ms, "
-                    f"p99 {r['p99_ms']:.0f} ms, errors {r['errors']:.0f}  "
-                    f"[goal >= {GOAL_RATE:.0f}/s, p99 <= {GOAL_P99_MS:.0f} ms: {'met' if ok else 'NOT met'}]"
+                    f"{r['rate']:.0f} uploads/s, p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms "
+                    f"(p99/p50 {r['p99_ms'] / r['p50_ms']:.1f}), errors {r['errors']:.0f}"
                 )
+                token, _ = server.enroll("BENCH-HOSTILE")
+                h = hostile(server, token, r["p50_ms"])
+                print(
+                    f"{kind:10s} hostile 1 MiB body: HTTP {h['status']:.0f} in {h['ms']:.0f} ms "
+                    f"({h['ratio']:.1f}x a normal upload's p50), {h['problems']:.0f} problem line(s); "
+                    f"/health meanwhile: median {h['health_ms']:.1f} ms over {h['health_n']:.0f} requests"
+                )
+                held = top_up(server, args.recheck, args.devices)
+                checked = recheck(url, args.profile)
+                if checked is None:
+                    print(
+                        f"{kind:10s} recheck of {held} stored bundles: not run "
+                        "(TODO hook: district.recheck.recheck_all does not exist in this tree yet)"
+                    )
+                else:
+                    print(
+                        f"{kind:10s} recheck: {checked['bundles']:.0f} bundles in {checked['s']:.1f} s "
+                        f"({checked['rate']:.0f} bundles/s)"
+                    )
                 seed_schools(url, args.schools)
                 median, size = dashboard_time(server, args.schools)
                 print(
-                    f"{kind:10s} dashboard with {args.schools} schools: median {median * 1000:.0f} ms, "
-                    f"{size / 1024:.0f} KB  [goal <= {GOAL_DASHBOARD_S:.0f} s: "
-                    f"{'met' if median <= GOAL_DASHBOARD_S else 'NOT met'}]"
+                    f"{kind:10s} dashboard with {args.schools} schools: median {median * 1000:.0f} ms "
+                    f"({median * 1e6 / args.schools:.0f} ms per 1,000 schools), {size / 1024:.0f} KB"
                 )
             finally:
                 server.stop()
+    if "sqlite" in rates and "postgresql" in rates:
+        print(f"ingest rate PostgreSQL / SQLite: {rates['postgresql'] / rates['sqlite']:.2f}")
 
 
 if __name__ == "__main__":
