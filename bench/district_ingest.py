@@ -9,7 +9,7 @@ goals: the machine it runs on decides the absolute numbers):
 - ingest: uploads/s, p50/p99 latency and p99/p50;
 - hostile: a 1 MiB ``{"warnings":[1,1,...]}`` body, its answer time as a multiple of a normal upload's, and
   /health's median answer while it is being checked;
-- recheck: ``district.recheck.recheck_all`` over 2,000 stored bundles (bundles/s), when that function exists;
+- recheck: ``district.recheck.recheck_all`` over 2,000 stored bundles (bundles/s);
 - dashboard: median time for 2,000 schools, and ms per 1,000 schools.
 
 Usage: python -m bench.district_ingest [--agents 8] [--uploads 1000] [--workers 2] [--db sqlite,postgresql]
@@ -204,32 +204,22 @@ def top_up(server: Server, total: int, devices: int) -> int:
     return total
 
 
-def recheck(url: str, profile: str) -> dict[str, float] | None:
-    """Time ``district.recheck.recheck_all(store, profile, progress)`` when the lead's recheck exists.
-
-    TODO(recheck hook): district.recheck is the lead's (the district-side recompute). Until it is merged this
-    returns None and the bench says so; once it exists, the call below runs as is.
-    """
-    try:
-        from district import recheck as recheck_mod  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    recheck_all = getattr(recheck_mod, "recheck_all", None)
-    if recheck_all is None:
-        return None
-    from agent.criteria import load
+def recheck(url: str, profile: str) -> dict[str, float]:
+    """Time ``schoolnet-district recheck`` (district.recheck.recheck_all) over every stored bundle."""
     from district.db import make_engine, sessions
+    from district.recheck import recheck_all
     from district.settings import normalise_url
+    from district.summary import assessor
 
     engine = make_engine(normalise_url(url))
     try:
-        start = time.perf_counter()
-        result = recheck_all(sessions(engine), load(profile), None)
-        took = time.perf_counter() - start
+        with sessions(engine)() as session:
+            start = time.perf_counter()
+            result = recheck_all(session, assessor(profile))
+            took = time.perf_counter() - start
     finally:
         engine.dispose()
-    count = len(result) if hasattr(result, "__len__") else int(result or 0)
-    return {"bundles": count, "s": took, "rate": count / took if took else 0.0}
+    return {"bundles": result.total, "s": took, "rate": result.total / took if took else 0.0}
 
 
 def dashboard_time(server: Server, count: int, runs: int = 5) -> tuple[float, int]:
@@ -304,16 +294,10 @@ def main() -> None:
                 )
                 held = top_up(server, args.recheck, args.devices)
                 checked = recheck(url, args.profile)
-                if checked is None:
-                    print(
-                        f"{kind:10s} recheck of {held} stored bundles: not run "
-                        "(TODO hook: district.recheck.recheck_all does not exist in this tree yet)"
-                    )
-                else:
-                    print(
-                        f"{kind:10s} recheck: {checked['bundles']:.0f} bundles in {checked['s']:.1f} s "
-                        f"({checked['rate']:.0f} bundles/s)"
-                    )
+                print(
+                    f"{kind:10s} recheck of {held} stored bundles: {checked['bundles']:.0f} in {checked['s']:.1f} s "
+                    f"({checked['rate']:.0f} bundles/s, {checked['rate'] / r['rate']:.2f}x the ingest rate)"
+                )
                 seed_schools(url, args.schools)
                 median, size = dashboard_time(server, args.schools)
                 print(
