@@ -89,7 +89,8 @@ def make_bundle(
         elif role is Role.ACCESS_POINT and status == "fail":
             radios = (Radio(band_ghz="2.4", standard="802.11n", max_rate_mbps=300.0),)
         known = status in ("pass", "fail") or role is Role.ACCESS_POINT
-        basis: tuple[Basis, ...] = (Basis(source="snmp", key="1.3.6.1.2.1.1.2.0 sysObjectID", value="1.3.6.1.4.1.9.1.1"),)
+        oid = Basis(source="snmp", key="1.3.6.1.2.1.1.2.0 sysObjectID", value="1.3.6.1.4.1.9.1.1")
+        basis: tuple[Basis, ...] = (oid,)
         if known and role is not Role.ACCESS_POINT:
             basis += (Basis(source="snmp", key="IF-MIB fastest physical port (ge-0/0/0)", value=str(speed)),)
         devs.append(
