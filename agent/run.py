@@ -103,10 +103,16 @@ def _air(config: Config) -> list[AirAccessPoint]:
     return scan_air(config)
 
 
-def _bandwidth(config: Config, host: Host | None, progress: Progress) -> list[BandwidthResult]:
+def _bandwidth(config: Config, host: Host | None, progress: Progress, target_mbps: float) -> list[BandwidthResult]:
     from probes.bandwidth import measure
 
-    return measure(config, host, progress)
+    return measure(config, host, progress, target_mbps=target_mbps)
+
+
+def internet_target(profile: assessment.Profile) -> float:
+    """The line rate the profile's Internet rule asks for (what "limited by this machine" is measured against)."""
+    rates = [r.number for r in profile.rules if r.metric == "internet_goodput_mbps" and not r.informational]
+    return max(rates) if rates else 1000.0
 
 
 def redact_text(text: str, secrets: list[str]) -> str:
@@ -165,7 +171,8 @@ def prune(out: Path, keep: int) -> list[Path]:
     return removed
 
 
-def collect(config: Config, options: RunOptions, progress: Progress) -> tuple[assessment.Inputs, list[str]]:
+def collect(config: Config, options: RunOptions, progress: Progress,
+            target_mbps: float = 1000.0) -> tuple[assessment.Inputs, list[str]]:
     """Run the probes; returns what they found and the warnings."""
     warnings: list[str] = []
     secrets = config.secrets()
@@ -203,7 +210,8 @@ def collect(config: Config, options: RunOptions, progress: Progress) -> tuple[as
         warnings.append(f"bandwidth not measured: {why}")
     else:
         progress.start("Đo băng thông / bandwidth")
-        measurements = list(_probe("probes.bandwidth.measure", lambda: _bandwidth(config, host, progress), warnings,
+        measurements = list(_probe("probes.bandwidth.measure",
+                                   lambda: _bandwidth(config, host, progress, target_mbps), warnings,
                                    list[BandwidthResult](), secrets) or [])
         progress.done(f"{len(measurements)} kết quả / results")
 
@@ -306,7 +314,7 @@ def run_audit(config: Config, options: RunOptions, progress: Progress | None = N
     started_at = started_dt.isoformat(timespec="seconds")
     logs.set_context(run_id=run_dir_for(Path(""), started_dt).name, school_id=config.school.id or None)
 
-    inputs, warnings = collect(config, options, progress)
+    inputs, warnings = collect(config, options, progress, internet_target(profile))
     verdict = assessment.assess(inputs, profile, shipped_catalog())
     bundle = build_bundle(config, profile, inputs, verdict.findings, warnings, started_at)
     bundle, masked = redact(bundle, config.secrets())

@@ -146,7 +146,11 @@ def cli(ctx: click.Context, engine: str | None, server: str | None, duration: fl
         config = config.model_copy(update={"bandwidth": bw.model_copy(update=update)})
     directions = ("download", "upload") if direction == "both" else (direction,)
     progress = NullProgress() if opts.verbosity < 0 else Progress()
-    results = measure(config, None, progress, directions=directions)  # type: ignore[arg-type]
+    from agent.run import internet_target
+    from assessment import load as load_profile
+
+    target = internet_target(load_profile(config.agent.criteria_profile))
+    results = measure(config, None, progress, directions=directions, target_mbps=target)  # type: ignore[arg-type]
     if opts.as_json:
         opts.emit_json(results)
     else:

@@ -267,3 +267,12 @@ def test_revision_rows_that_disagree_give_only_what_they_share() -> None:
     facts = shipped().access_point("EAP225", "TP-Link")  # v1/v2 Wave 1 and v3+ Wave 2 rows, revision unknown
     assert facts is not None and facts.standard == "ac" and facts.wave2 is None
     assert set(facts.bands) == {"2.4", "5"} and facts.provenance == "catalog"
+
+
+def test_the_limits_check_takes_its_target_from_the_profile() -> None:
+    from agent.run import internet_target
+
+    assert internet_target(HCMC) == 1000.0
+    small = HCMC.model_copy(update={"rules": [r.model_copy(update={"threshold": 100})
+                                              if r.id == "1.2-internet" else r for r in HCMC.rules]})
+    assert internet_target(small) == 100.0
