@@ -151,7 +151,7 @@ def test_broken_or_missing_probes_become_warnings_and_leaks_are_masked(tmp_path:
     leaky.run_discovery = run_discovery  # type: ignore[attr-defined]
     broken = types.ModuleType("probes.bandwidth")
 
-    def measure(cfg: object, host: object, progress: object) -> list[object]:
+    def measure(cfg: object, host: object, progress: object, **kw: object) -> list[object]:
         raise ConnectionError(f"server said no to token {TOKEN}")
 
     broken.measure = measure  # type: ignore[attr-defined]
