@@ -28,7 +28,8 @@ from agent.paths import UNITS_DIR
 
 UNITS_SOURCE = UNITS_DIR
 PLACEHOLDER_BIN = "/usr/local/bin"
-PACKAGED_UNIT_DIR = "/usr/lib/systemd/system"  # where a system package (the .deb) ships its units
+# Where a system package (the .deb) ships its units: Debian 12 uses /lib (the same directory on merged /usr).
+PACKAGED_UNIT_DIRS = ("/lib/systemd/system", "/usr/lib/systemd/system")
 USER = "schoolnet"
 DISTRICT_USER = "schoolnet-district"
 
@@ -55,7 +56,9 @@ class Layout:
 
     @property
     def packaged_unit_dir(self) -> Path:
-        return self.at(PACKAGED_UNIT_DIR)
+        """The first system unit directory holding the agent's units (the first one when none does)."""
+        dirs = [self.at(d) for d in PACKAGED_UNIT_DIRS]
+        return next((d for d in dirs if (d / AGENT_UNITS[0]).is_file()), dirs[0])
 
     @property
     def sysusers_dir(self) -> Path:
@@ -349,8 +352,8 @@ def install(root: Path = Path("/"), *, district: bool = False, bin_dir: Path | N
         _write_if_changed(layout.unit_dir / name, render_unit(name, bin_dir), result)
     if packaged:
         result.note(
-            f"the Debian package ships the units in {PACKAGED_UNIT_DIR}: enabling those (no copy in /etc)",
-            f"gói Debian đã cài các unit trong {PACKAGED_UNIT_DIR}: bật các unit đó (không chép vào /etc)",
+            f"the Debian package ships the units in {layout.packaged_unit_dir}: enabling those (no copy in /etc)",
+            f"gói Debian đã cài các unit trong {layout.packaged_unit_dir}: bật các unit đó (không chép vào /etc)",
         )
     if _needs_home(bin_dir):
         result.note(
@@ -379,7 +382,8 @@ def install(root: Path = Path("/"), *, district: bool = False, bin_dir: Path | N
         for path in layout.district_dirs:
             _ensure_dir(path, 0o700, downer, result)
     _enable(layout, AGENT_TIMERS, result, enable=True,
-            target_dir=PACKAGED_UNIT_DIR if packaged else "/etc/systemd/system")
+            target_dir="/" + str(layout.packaged_unit_dir.relative_to(layout.root)) if packaged
+            else "/etc/systemd/system")
     if district and layout.is_host and systemd_running() and shutil.which("systemctl"):
         _run(["systemctl", "enable", "--now", *DISTRICT_UNITS])
     elif district:
