@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import RuntimeFailure, UsageError
-from agent.paths import PROJECT_ROOT
+from agent.paths import UNITS_DIR
 
-UNITS_SOURCE = PROJECT_ROOT / "systemd"
+UNITS_SOURCE = UNITS_DIR
 PLACEHOLDER_BIN = "/usr/local/bin"
+# Where a system package (the .deb) ships its units: Debian 12 uses /lib (the same directory on merged /usr).
+PACKAGED_UNIT_DIRS = ("/lib/systemd/system", "/usr/lib/systemd/system")
 USER = "schoolnet"
 DISTRICT_USER = "schoolnet-district"
 
@@ -51,6 +53,12 @@ class Layout:
     @property
     def unit_dir(self) -> Path:
         return self.at("/etc/systemd/system")
+
+    @property
+    def packaged_unit_dir(self) -> Path:
+        """The first system unit directory holding the agent's units (the first one when none does)."""
+        dirs = [self.at(d) for d in PACKAGED_UNIT_DIRS]
+        return next((d for d in dirs if (d / AGENT_UNITS[0]).is_file()), dirs[0])
 
     @property
     def sysusers_dir(self) -> Path:
@@ -146,6 +154,36 @@ def closed_to_service(bin_dir: Path) -> list[Path]:
     if first.startswith("#!") and first[2:].split():
         paths.append(Path(first[2:].split()[0]).resolve())
     return [p for p in paths if not _world_reachable(p)]
+
+
+def _resolve_in(layout: Layout, absolute: str) -> str:
+    """``absolute`` with its symlinks followed inside the layout's root (absolute targets stay in the root)."""
+    current = absolute
+    for _ in range(20):
+        path = layout.at(current)
+        if not path.is_symlink():
+            return current
+        target = os.readlink(path)
+        current = target if target.startswith("/") else os.path.normpath(os.path.join(os.path.dirname(current), target))
+    return current
+
+
+def packaged_units(layout: Layout, bin_dir: Path) -> bool:
+    """Whether a system package ships the agent's units for THIS installation (the Debian package does).
+
+    Then ``install`` enables the packaged units instead of writing copies to /etc/systemd/system, so removing
+    the package takes them along. Units of another installation (a venv beside the package) do not count.
+    """
+    unit_dir = layout.packaged_unit_dir
+    if not all((unit_dir / name).is_file() for name in AGENT_UNITS):
+        return False
+    match = re.search(r"(?m)^ExecStart=[-@:+!]*(/\S+)", (unit_dir / AGENT_UNITS[0]).read_text(encoding="utf-8"))
+    if match is None:
+        return False
+    ours = str(bin_dir / "schoolnet")
+    if layout.is_host:
+        return os.path.realpath(match.group(1)) == os.path.realpath(ours)
+    return _resolve_in(layout, match.group(1)) == _resolve_in(layout, ours)
 
 
 def render_unit(name: str, bin_dir: Path) -> str:
@@ -262,7 +300,8 @@ def _secure_config(layout: Layout, owner: tuple[int, int] | None, result: Result
         )
 
 
-def _enable(layout: Layout, timers: Sequence[str], result: Result, *, enable: bool) -> None:
+def _enable(layout: Layout, timers: Sequence[str], result: Result, *, enable: bool,
+            target_dir: str = "/etc/systemd/system") -> None:
     wants = layout.unit_dir / "timers.target.wants"
     live = layout.is_host and systemd_running()
     systemctl = shutil.which("systemctl")
@@ -280,7 +319,7 @@ def _enable(layout: Layout, timers: Sequence[str], result: Result, *, enable: bo
             link = wants / timer
             if enable:
                 wants.mkdir(parents=True, exist_ok=True)
-                link.symlink_to(f"/etc/systemd/system/{timer}")
+                link.symlink_to(f"{target_dir}/{timer}")
             else:
                 link.unlink()
     for timer in pending:
@@ -307,9 +346,15 @@ def install(root: Path = Path("/"), *, district: bool = False, bin_dir: Path | N
         raise UsageError(f"{root}: no such directory")
     result = Result()
     bin_dir = bin_dir or installation_bin_dir()
-    units = [*AGENT_UNITS, *(DISTRICT_UNITS if district else ())]
+    packaged = packaged_units(layout, bin_dir)
+    units = [*(() if packaged else AGENT_UNITS), *(DISTRICT_UNITS if district else ())]
     for name in units:
         _write_if_changed(layout.unit_dir / name, render_unit(name, bin_dir), result)
+    if packaged:
+        result.note(
+            f"the Debian package ships the units in {layout.packaged_unit_dir}: enabling those (no copy in /etc)",
+            f"gói Debian đã cài các unit trong {layout.packaged_unit_dir}: bật các unit đó (không chép vào /etc)",
+        )
     if _needs_home(bin_dir):
         result.note(
             f"this installation ({bin_dir}) or its Python lies under a home directory: the units use "
@@ -336,7 +381,9 @@ def install(root: Path = Path("/"), *, district: bool = False, bin_dir: Path | N
         _ensure_dir(layout.at("/etc/schoolnet-district"), 0o755, None, result)
         for path in layout.district_dirs:
             _ensure_dir(path, 0o700, downer, result)
-    _enable(layout, AGENT_TIMERS, result, enable=True)
+    _enable(layout, AGENT_TIMERS, result, enable=True,
+            target_dir="/" + str(layout.packaged_unit_dir.relative_to(layout.root)) if packaged
+            else "/etc/systemd/system")
     if district and layout.is_host and systemd_running() and shutil.which("systemctl"):
         _run(["systemctl", "enable", "--now", *DISTRICT_UNITS])
     elif district:
@@ -362,7 +409,7 @@ def uninstall(root: Path = Path("/"), *, purge: bool = False) -> Result:
     """Disable the timers and remove the units; with ``purge`` also config, evidence, logs and the user."""
     layout = Layout(Path(root).absolute())
     result = Result()
-    present = [t for t in AGENT_TIMERS if (layout.unit_dir / t).exists()]
+    present = [t for t in AGENT_TIMERS if (layout.unit_dir / t).exists() or (layout.packaged_unit_dir / t).exists()]
     if present:
         _enable(layout, present, result, enable=False)
     district_link = layout.unit_dir / "multi-user.target.wants" / DISTRICT_UNITS[0]
@@ -431,7 +478,7 @@ def status(root: Path = Path("/"), bin_dir: Path | None = None) -> dict[str, Any
     for name in (*AGENT_UNITS, *DISTRICT_UNITS):
         path = layout.unit_dir / name
         if not path.is_file():
-            units[name] = "missing"
+            units[name] = "installed (package)" if (layout.packaged_unit_dir / name).is_file() else "missing"
         elif bin_dir is not None and path.read_text(encoding="utf-8") != render_unit(name, bin_dir):
             units[name] = "outdated (run `schoolnet service install` again)"
         else:

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   postgresql                              # district store at scale (tests)
   chromium poppler-utils fonts-dejavu-core fonts-noto-core  # report/dashboard rendering and checks
   systemd                                 # systemd-analyze for the unit checks
+  debhelper dpkg-dev lintian fakeroot python3-pil  # building and checking the Debian package (tests/ops/test_deb.py)
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 from agent import service
+from agent.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.lab
 
@@ -272,7 +273,7 @@ def venv_skip_reason() -> str | None:
         return "no Python of this version that an unprivileged user can execute"
     # Debian's Python lists site dirs that may not exist in a venv (.venv/local/lib/...): only real ones count
     packages = [Path(p) for p in site.getsitepackages() if Path(p).exists()]
-    if not all(world_reachable(p) for p in packages) or not world_reachable(service.PROJECT_ROOT):
+    if not all(world_reachable(p) for p in packages) or not world_reachable(PROJECT_ROOT):
         return "the installation is not readable by other users"
     return None
 
@@ -284,7 +285,24 @@ def sandbox_skip_reason() -> str | None:
         return "needs systemd (the package) and unshare"
     if cgroup2_mount() is None:
         return "needs a cgroup2 mount"
+    hidden = private_tmp_hidden()
+    if hidden is not None:
+        return (f"this installation lives under {hidden}, which the unit's PrivateTmp=yes hides from the service: "
+                "run this test from a checkout (and venv) outside /tmp and /var/tmp")
     return venv_skip_reason()
+
+
+def private_tmp_hidden() -> Path | None:
+    """The first path the booted unit must read (the checkout, the venv's site dirs) that lies under /tmp or
+    /var/tmp: PrivateTmp=yes gives the service empty ones, so the editable install and its packages vanish."""
+    import site
+
+    for path in (PROJECT_ROOT, *map(Path, site.getsitepackages())):
+        resolved = path.resolve()
+        for tmp in (Path("/tmp"), Path("/var/tmp")):
+            if resolved == tmp or tmp in resolved.parents:
+                return path
+    return None
 
 
 @pytest.fixture(scope="module")
