@@ -9,9 +9,9 @@ row says it lacks it.
 from __future__ import annotations
 
 from agent.model import Basis, Finding, Status, Text
-from assessment.metrics.wifi_common import missing, wifi_subject_findings
+from assessment.metrics.wifi_common import missing, wifi_metric
 from assessment.profile import Rule
-from assessment.registry import Context, Metric, register
+from assessment.registry import Context, register
 from assessment.text import T, ghz
 from assessment.wifi import WifiSubject
 
@@ -61,15 +61,11 @@ def judge(rule: Rule, s: WifiSubject, ctx: Context) -> Finding:
                             "Scan again near the AP (`schoolnet wifi`) or enable SNMP on the AP to read its radios."))
 
 
-def subjects(rule: Rule, ctx: Context) -> list[Finding]:
-    return wifi_subject_findings(rule, ctx, judge)
-
-
 def upgrade(rule: Rule, finding: Finding) -> Text:
     return T("Bật SNMP trên AP hoặc quét sóng gần AP để các băng tần được đo trực tiếp.",
              "Enable SNMP on the AP or scan near it so its bands are measured directly.")
 
 
-register(Metric("wifi_bands", subjects, upgrade=upgrade))
+register(wifi_metric("wifi_bands", judge, upgrade))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from agent.model import Finding, Status, Text
 from assessment.metrics.common import snmp_unknown
 from assessment.profile import Rule
-from assessment.registry import Context
+from assessment.registry import Context, Metric
 from assessment.text import T
 from assessment.wifi import WifiSubject
 
@@ -43,3 +43,9 @@ def wifi_subject_findings(rule: Rule, ctx: Context,
         else:
             out.append(Finding(rule.id, s.subject, Status.NOT_APPLICABLE, None, None, (), reason=s.note))
     return out
+
+
+def wifi_metric(name: str, judge: Callable[[Rule, WifiSubject, Context], Finding],
+                upgrade: Callable[[Rule, Finding], Text]) -> Metric:
+    """A Wi-Fi metric: ``judge`` for each of the school's APs, the others listed as not judged."""
+    return Metric(name, lambda rule, ctx: wifi_subject_findings(rule, ctx, judge), upgrade=upgrade)

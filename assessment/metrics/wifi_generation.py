@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from agent.model import Basis, Finding, Status, Text
 from assessment import provenance as prov
-from assessment.metrics.wifi_common import missing, wifi_subject_findings
+from assessment.metrics.wifi_common import missing, wifi_metric
 from assessment.profile import Rule
-from assessment.registry import Context, Metric, register
+from assessment.registry import Context, register
 from assessment.text import T
 from assessment.wifi import Facts, WifiSubject, gen_rank
 
@@ -68,14 +68,10 @@ def judge(rule: Rule, s: WifiSubject, ctx: Context) -> Finding:
                             f"{s.name} is {shown}: replace it with an {target} AP or newer."))
 
 
-def subjects(rule: Rule, ctx: Context) -> list[Finding]:
-    return wifi_subject_findings(rule, ctx, judge)
-
-
 def upgrade(rule: Rule, finding: Finding) -> Text:
     return T("Chạy `schoolnet wifi` gần AP (máy có card Wi-Fi) để đọc beacon: chuẩn và Wave 2 khi đó là đo được.",
              "Run `schoolnet wifi` near the AP (on a machine with a Wi-Fi adapter) to read its beacons: the standard "
              "and Wave 2 are then measured.")
 
 
-register(Metric("wifi_generation", subjects, upgrade=upgrade))
+register(wifi_metric("wifi_generation", judge, upgrade))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from agent.model import Basis, Finding, Provenance, Status, Text
 from assessment import provenance as prov
-from assessment.metrics.wifi_common import missing, wifi_subject_findings
+from assessment.metrics.wifi_common import missing, wifi_metric
 from assessment.profile import Rule
-from assessment.registry import Context, Metric, register
+from assessment.registry import Context, register
 from assessment.text import T, ghz, mbps
 from assessment.wifi import WifiSubject
 
@@ -89,13 +89,9 @@ def judge(rule: Rule, s: WifiSubject, ctx: Context) -> Finding:
                             f"Replace {s.name} with an AP whose maximum rates reach {thr}."))
 
 
-def subjects(rule: Rule, ctx: Context) -> list[Finding]:
-    return wifi_subject_findings(rule, ctx, judge)
-
-
 def upgrade(rule: Rule, finding: Finding) -> Text:
     return T("Chạy `schoolnet wifi` gần AP để tính tốc độ tối đa từ beacon (đo được).",
              "Run `schoolnet wifi` near the AP to compute its maximum rates from beacons (measured).")
 
 
-register(Metric("wifi_max_rate_mbps", subjects, upgrade=upgrade))
+register(wifi_metric("wifi_max_rate_mbps", judge, upgrade))
