@@ -276,3 +276,12 @@ def test_the_limits_check_takes_its_target_from_the_profile() -> None:
     small = HCMC.model_copy(update={"rules": [r.model_copy(update={"threshold": 100})
                                               if r.id == "1.2-internet" else r for r in HCMC.rules]})
     assert internet_target(small) == 100.0
+
+
+def test_several_neighbours_behind_one_access_port_warn_of_an_unmanaged_switch() -> None:
+    from agent.model import LldpNeighbor
+
+    hidden = tuple(LldpNeighbor(local_port="Fa0/3", remote_chassis_id=f"00:11:22:33:44:{n:02x}") for n in (1, 2))
+    sw = replace(_switch(1000, 10000), lldp_neighbors=hidden)
+    f = by(core.assess(lab_inputs(devices=(sw,)), HCMC), "1.2-switch", "10.0.0.20")
+    assert f.status == Status.PASS and "unmanaged switch may sit there" in (f.reason.en if f.reason else "")
