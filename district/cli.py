@@ -61,17 +61,10 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _matrix() -> Any:
-    from agent.errors import ConfigError
+    """The criteria matrix of the district's pinned profile (the profile is loaded once, by the assessor)."""
     from district.matrix import Matrix
-    from district.settings import Settings
 
-    name = Settings().profile
-    try:
-        return Matrix.load(name)
-    except ConfigError as exc:
-        raise BadInput(f"criteria profile {name}: {str(exc).splitlines()[0]}") from None
-    except OSError as exc:
-        raise BadInput(f"criteria profile {name}: {exc.strerror or exc}") from None
+    return Matrix.of(_assessor(None).profile)
 
 
 def _actor() -> str:
@@ -101,7 +94,7 @@ def _assessor(profile: str | None) -> Any:
     try:
         return assessor(name)
     except ConfigError as exc:
-        raise BadInput(str(exc)) from None
+        raise BadInput(f"criteria profile {name}: {str(exc).splitlines()[0]}") from None
 
 
 @click.group()
@@ -136,7 +129,7 @@ def serve(
     """Run the server (migrates the database first). HTTPS with --tls-cert/--tls-key, or behind a proxy."""
     if profile:
         os.environ["DISTRICT_PROFILE"] = str(Path(profile).resolve()) if Path(profile).is_file() else profile
-    _matrix()  # a bad profile is bad input: one line, exit 2, before anything starts
+    judge = _assessor(profile)  # a bad profile is bad input: one line, exit 2, before anything starts
     if bool(tls_cert) != bool(tls_key):
         raise BadInput("--tls-cert and --tls-key go together")
     for path in (tls_cert, tls_key):
@@ -147,7 +140,6 @@ def serve(
         raise BadInput(f"--bind {bind!r}: expected HOST:PORT, e.g. 0.0.0.0:8080")
     host = host.strip("[]")
     settings = _settings(db)
-    judge = _assessor(profile)  # a bad profile stops here, with one line
     _session(db).close()  # migrate once, before any worker starts
     os.environ["DATABASE_URL"] = settings.database_url
     if tls_cert:

@@ -34,13 +34,6 @@ class Matrix:
         return str(getattr(self.profile, "id", ""))
 
     @classmethod
-    def load(cls, name: str) -> Matrix:
-        """The matrix of a profile (a shipped id or a TOML path; agent.criteria.load validates it)."""
-        from agent.criteria import load
-
-        return cls.of(load(name))
-
-    @classmethod
     def of(cls, profile: Any) -> Matrix:
         columns = []
         for rule in profile.rules:

@@ -401,24 +401,6 @@ def run_discovery(config: Config, progress: Progress | None = None) -> list[Devi
     return asyncio.run(discover(config, progress)).devices
 
 
-async def inspect_one(
-    host: str,
-    port: int,
-    credential: SnmpCredential,
-    *,
-    timeout_s: float,
-    retries: int,
-    budget_s: float,
-    test_default_community: bool = False,
-) -> Device:
-    """Inspect one address with one credential (the ``inspect`` verb), hygiene signals included."""
-    device, _children = await inspect_one_with_aps(
-        host, port, credential, timeout_s=timeout_s, retries=retries, budget_s=budget_s,
-        test_default_community=test_default_community,
-    )
-    return device
-
-
 async def inspect_one_with_aps(
     host: str,
     port: int,
@@ -429,7 +411,8 @@ async def inspect_one_with_aps(
     budget_s: float,
     test_default_community: bool = False,
 ) -> tuple[Device, tuple[Device, ...]]:
-    """:func:`inspect_one`, plus the APs a controller lists (each with ``parent`` = ``host``)."""
+    """Inspect one address with one credential (the ``inspect`` verb), hygiene signals included, plus the APs a
+    controller lists (each with ``parent`` = ``host``)."""
     from probes import hygiene
 
     async with SnmpClient(timeout_s=timeout_s, retries=retries) as client:
