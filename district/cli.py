@@ -94,7 +94,7 @@ def _assessor(profile: str | None) -> Any:
     try:
         return assessor(name)
     except ConfigError as exc:
-        raise BadInput(f"criteria profile {name}: {str(exc).splitlines()[0]}") from None
+        raise BadInput(f"criteria profile: {str(exc).splitlines()[0]}") from None
 
 
 @click.group()
