@@ -367,7 +367,7 @@ def _ap_catalog_evidence(model: str, vendor: str | None, ev: _Evidence) -> None:
     family = any(r.pattern for r in match.candidates)
     weight = g.ap_catalog_family if family else g.ap_catalog_exact
     ids = ", ".join(r.id for r in match.candidates)
-    ev.add(Role.ACCESS_POINT, weight, Basis("catalog", f"access_points.toml#{ids}",
+    ev.add(Role.ACCESS_POINT, weight, Basis("catalog", f"access_points:{ids}",
                                             f"{model} is a catalogued access point ({weight:g})",
                                             match.candidates[0].source))
 

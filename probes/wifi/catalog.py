@@ -1,4 +1,6 @@
-"""The access-point model catalog (config/catalog/access_points.toml): model name -> Wi-Fi capabilities.
+"""The access-point model catalog (config/catalog/access_points/*.toml): model name -> Wi-Fi capabilities.
+
+One file per vendor; every file of the directory is read (row format: the directory's README.md).
 
 Matching is case- and punctuation-blind; the longest catalog name that starts the reported model wins
 ("EAP225(EU) v3.0" -> EAP225, "EAP225-Outdoor" -> EAP225-Outdoor). When rows differ by hardware revision and
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from agent.paths import CATALOG_DIR
 
-CATALOG_FILE = CATALOG_DIR / "access_points.toml"
+CATALOG_FILE = CATALOG_DIR / "access_points"  # a directory of *.toml files (or one file)
 ANY_VENDOR = "*"  # a [[family]] row of every vendor: a naming convention such as "AX1800" or a "-AC" suffix
 _REQUIRED = ("id", "vendor", "models", "standard", "bands", "source", "confidence", "verified")
 _REV = re.compile(r"(?:\bhw|\bver(?:sion)?|\bv|\brev)\.?\s*(\d+)(?:\.\d+)?\b", re.IGNORECASE)
@@ -111,29 +113,55 @@ def _row(raw: dict[str, object], where: str) -> ApModel:
     )
 
 
+def _files(path: Path) -> list[Path]:
+    return sorted(path.glob("*.toml")) if path.is_dir() else [path]
+
+
+@lru_cache(maxsize=4)
+def _documents(path: Path) -> tuple[tuple[str, dict[str, object]], ...]:
+    out = []
+    for file in _files(path):
+        with file.open("rb") as handle:
+            out.append((file.name, tomllib.load(handle)))
+    return tuple(out)
+
+
 @lru_cache(maxsize=4)
 def load(path: Path = CATALOG_FILE) -> tuple[ApModel, ...]:
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
-    return tuple(_row(raw, f"{path.name}[ap][{i}]") for i, raw in enumerate(data.get("ap", [])))
+    """Every ``[[ap]]`` row of the catalog (a directory of per-vendor files, or one file), ids unique."""
+    rows = []
+    for name, data in _documents(path):
+        raws = data.get("ap", [])
+        rows += [_row(raw, f"{name}[ap][{i}]") for i, raw in enumerate(raws)]  # type: ignore[arg-type]
+    _unique([r.id for r in rows], path)
+    return tuple(rows)
+
+
+def _unique(ids: list[str], path: Path) -> None:
+    seen: set[str] = set()
+    twice = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+    if twice:
+        raise ValueError(f"{path.name}: row id used twice: {', '.join(twice)}")
 
 
 @lru_cache(maxsize=4)
 def load_families(path: Path = CATALOG_FILE) -> tuple[tuple[ApModel, re.Pattern[str]], ...]:
-    """The ``[[family]]`` rows with their compiled patterns, in file order (specific first)."""
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
+    """The ``[[family]]`` rows with their compiled patterns: each vendor's in file order (specific first), the
+    vendor-neutral (``vendor = "*"``) rows last."""
     out = []
-    for i, raw in enumerate(data.get("family", [])):
-        where = f"{path.name}[family][{i}]"
-        if "pattern" not in raw:
-            raise ValueError(f"{where}: missing pattern")
-        try:
-            compiled = re.compile(str(raw["pattern"]), re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"{where}: bad pattern: {exc}") from exc
-        row = _row({"models": [], **raw}, where)
-        out.append((replace(row, pattern=str(raw["pattern"])), compiled))
+    for name, data in _documents(path):
+        for i, raw in enumerate(data.get("family", [])):  # type: ignore[arg-type]
+            where = f"{name}[family][{i}]"
+            if "pattern" not in raw:
+                raise ValueError(f"{where}: missing pattern")
+            try:
+                compiled = re.compile(str(raw["pattern"]), re.IGNORECASE)
+            except re.error as exc:
+                raise ValueError(f"{where}: bad pattern: {exc}") from exc
+            row = _row({"models": [], **raw}, where)
+            out.append((replace(row, pattern=str(raw["pattern"])), compiled))
+    out.sort(key=lambda pair: pair[0].vendor == ANY_VENDOR)  # stable: file order kept within each group
+    _unique([r.id for r, _ in out] + [r.id for r in load(path)], path)
     return tuple(out)
 
 

@@ -2,7 +2,7 @@
 
 The MIB tables are DATA in config/catalog/wifi_mibs.toml; this module only reads them generically. Band comes
 from frequency or band fields; a bare channel number gives a band only where the number exists in one band
-(flagged in the basis). The catalog row of the model (config/catalog/access_points.toml) then fills standard,
+(flagged in the basis). The catalog row of the model (config/catalog/access_points/) then fills standard,
 Wave 2, streams and maximum rate where the MIB is silent, and a conflict between the two is written into the
 radio's basis, never resolved silently. A device whose model is catalogued but whose radio table did not answer
 gets catalog-only radios, marked so.

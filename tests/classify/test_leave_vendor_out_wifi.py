@@ -1,7 +1,7 @@
 """Leave-one-vendor-out for model, role and Wi-Fi generation on the shared recordings (APs and Wi-Fi routers).
 
 For each vendor, the catalogs are rebuilt in memory without that vendor's rows: "no exact rows" drops its
-exact model rows in models.toml and access_points.toml (families stay), "no rows at all" drops families too.
+exact model rows in models.toml and access_points/ (families stay), "no rows at all" drops families too.
 Then that vendor's recordings are classified and their Wi-Fi facts derived again. ``-s`` prints the table that
 docs/classification.md quotes.
 """
