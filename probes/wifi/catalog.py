@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from agent.paths import CATALOG_DIR
 
@@ -118,7 +119,7 @@ def _files(path: Path) -> list[Path]:
 
 
 @lru_cache(maxsize=4)
-def _documents(path: Path) -> tuple[tuple[str, dict[str, object]], ...]:
+def _documents(path: Path) -> tuple[tuple[str, dict[str, Any]], ...]:
     out = []
     for file in _files(path):
         with file.open("rb") as handle:
@@ -131,8 +132,7 @@ def load(path: Path = CATALOG_FILE) -> tuple[ApModel, ...]:
     """Every ``[[ap]]`` row of the catalog (a directory of per-vendor files, or one file), ids unique."""
     rows = []
     for name, data in _documents(path):
-        raws = data.get("ap", [])
-        rows += [_row(raw, f"{name}[ap][{i}]") for i, raw in enumerate(raws)]  # type: ignore[arg-type]
+        rows += [_row(raw, f"{name}[ap][{i}]") for i, raw in enumerate(data.get("ap", []))]
     _unique([r.id for r in rows], path)
     return tuple(rows)
 
@@ -150,7 +150,7 @@ def load_families(path: Path = CATALOG_FILE) -> tuple[tuple[ApModel, re.Pattern[
     vendor-neutral (``vendor = "*"``) rows last."""
     out = []
     for name, data in _documents(path):
-        for i, raw in enumerate(data.get("family", [])):  # type: ignore[arg-type]
+        for i, raw in enumerate(data.get("family", [])):
             where = f"{name}[family][{i}]"
             if "pattern" not in raw:
                 raise ValueError(f"{where}: missing pattern")
