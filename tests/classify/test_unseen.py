@@ -40,7 +40,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, str | None, str | None]] = [
     # HPE / Aruba
     ("1.3.6.1.4.1.47196.4.1.1.1.300", "Aruba JL661A 6300M 48G CL4 PoE 4SFP56 Swch FL.10.10.1030", {}, "switch", "HPE", "JL661A"),
     ("1.3.6.1.4.1.11.2.3.7.11.181", "HPE OfficeConnect Switch 1820 24G J9980A, PT.02.12, Linux 3.6.5, U-Boot 2012.10", {}, "switch", "HPE", "J9980A"),
-    ("1.3.6.1.4.1.14823.1.2.124", "ArubaOS (MODEL: 535), Version 8.10.0.6", {}, "access_point", "HPE", "535"),
+    ("1.3.6.1.4.1.14823.1.2.124", "ArubaOS (MODEL: 535), Version 8.10.0.6", {}, "access_point", "HPE", "AP-535"),
     ("1.3.6.1.4.1.14823.1.1.48", "ArubaOS (MODEL: Aruba7205), Version 8.10.0.7", {}, "wireless_controller", "HPE", "Aruba7205"),
     ("1.3.6.1.4.1.25506.11.1.218", "HPE Comware Platform Software, Software Version 7.1.070, Release 3208P10\r\nHPE 5130 24G PoE+ 4SFP+ 370W EI JG936A Switch\r\nCopyright (c) 2010-2021 Hewlett Packard Enterprise Development LP", {}, "switch", "HPE", None),
     # Juniper
