@@ -286,7 +286,10 @@ def _iperf3_reference(lab) -> dict[str, float]:
 def test_speedtest_engine_through_the_lab_matches_iperf3(lab):
     ref = _iperf3_reference(lab)
     for direction in ("download", "upload"):  # the lab's uplink itself: tbf goodput, 0.956 x 1000 Mbit/s
-        assert within(ref[direction], tbf_goodput(lab.topo.uplink_mbit), 0.03), ref
+        # never above the shaper; below it when the machine is busy (the CPU, not the link, limits iperf3):
+        # the comparison that matters is the engine against this same-run reference, below
+        goodput = tbf_goodput(lab.topo.uplink_mbit)
+        assert 0.8 * goodput <= ref[direction] <= 1.03 * goodput, ref
     argv = [
         sys.executable,
         "-m",
