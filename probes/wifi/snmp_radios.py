@@ -6,6 +6,10 @@ from frequency or band fields; a bare channel number gives a band only where the
 Wave 2, streams and maximum rate where the MIB is silent, and a conflict between the two is written into the
 radio's basis, never resolved silently. A device whose model is catalogued but whose radio table did not answer
 gets catalog-only radios, marked so.
+
+Controllers: AP lists, radio tables indexed by AP key + slot, and joins (an AP-list column naming a row of a
+keyed table, e.g. a FortiGate WTP profile or a Huawei AP type) give each joined AP its radios; rows of two tables
+for the same AP and slot are one radio. How a table is read (its index parts, its join key) is data in the TOML.
 """
 
 from __future__ import annotations
@@ -106,10 +110,16 @@ def _newer(candidate: str | None, current: str | None) -> bool:
 
 
 def _rows(data: SnmpData, table: dict[str, Any]) -> list[Oid]:
+    """The row indexes of a radio table, less rows its ``absent`` column marks as no radio (e.g. notExist)."""
     indexes: set[Oid] = set()
     for role, spec in table.items():
-        if isinstance(spec, dict) and "oid" in spec and role not in ("ap",):
+        if isinstance(spec, dict) and "oid" in spec and role not in ("ap", "absent"):
             indexes |= set(data.column(spec["oid"]))
+    absent = table.get("absent")
+    if isinstance(absent, dict):
+        gone = {str(v) for v in absent.get("values", [])}
+        column = oid(absent["oid"])
+        indexes = {i for i in indexes if str(data.get(column + i)) not in gone}
     return sorted(indexes)
 
 
@@ -195,6 +205,12 @@ def _read_radio(data: SnmpData, table: dict[str, Any], index: Oid) -> tuple[Radi
         rate = float(hit[1]) * float(hit[0].get("scale", 1))
         basis.append(Basis("snmp", f"{mib} max data rate {dotted(oid(hit[0]['oid']) + index)}", str(hit[1]),
                            f"{rate:g} Mbit/s"))
+    streams = None
+    hit = get("streams")
+    if hit and isinstance(hit[1], int) and hit[1] > 0:
+        streams = hit[1]
+        basis.append(Basis("snmp", f"{mib} spatial streams {dotted(oid(hit[0]['oid']) + index)}", str(streams),
+                           f"{streams} spatial streams"))
     for role in ("name", "ssid"):
         hit = get(role)
         if hit:
@@ -216,6 +232,8 @@ def _read_radio(data: SnmpData, table: dict[str, Any], index: Oid) -> tuple[Radi
         standard=std,
         provenance="measured" if std else None,
         max_rate_mbps=rate,
+        streams=streams,
+        max_nss=streams,
         channel_width_mhz=width,
         channel=channel,
         freq_mhz=freq,
@@ -256,27 +274,198 @@ def _ap_value(data: SnmpData, table: dict[str, Any], role: str, ap_key: Oid, ind
     if not isinstance(spec, dict):
         return None
     key = index if spec.get("per_radio") else ap_key
-    return as_text(data.get(oid(spec["oid"]) + key))
+    return _ap_text(role, data.get(oid(spec["oid"]) + key))
 
 
-def _ap_list(data: SnmpData, table: dict[str, Any], joined: dict[Oid, dict[str, Any]]) -> bool:
+def _ap_text(role: str, value: Value) -> str | None:
+    """An AP-list value as text: MACs as aa:bb:.., 4-octet InetAddress values as a dotted quad."""
+    if role == "mac":
+        return _mac(value)
+    if role == "ip" and isinstance(value, bytes) and len(value) == 4:
+        return ".".join(str(b) for b in value)
+    return as_text(value)
+
+
+def parse_index(index: Oid, spec: Any) -> tuple[tuple[Oid, ...], Oid] | None:
+    """Split a row index by an ``ap_index`` spec: (the AP key's parts, the rest = the radio's slot).
+
+    ``spec`` is N (the first N sub-ids) or a list of parts: ``"int"`` (one sub-id), ``"mac"`` (six),
+    ``"str"`` (a length-prefixed OCTET STRING index: length, then one sub-id per octet) or a count.
+    None when the index is too short for the spec.
+    """
+    parts: list[Oid] = []
+    pos = 0
+    for part in spec if isinstance(spec, list) else [spec]:
+        if part == "str":
+            if pos >= len(index):
+                return None
+            size = 1 + index[pos]
+        elif part in ("int", "mac"):
+            size = 1 if part == "int" else 6
+        elif isinstance(part, int) and part > 0:
+            size = part
+        else:
+            raise ValueError(f"ap_index part {part!r}: expected int, mac, str or a count")
+        if pos + size > len(index):
+            return None
+        parts.append(index[pos : pos + size])
+        pos += size
+    return tuple(parts), index[pos:]
+
+
+def _index_text(parts: tuple[Oid, ...], spec: Any) -> str:
+    """A readable AP id from its key parts (length-prefixed strings decoded)."""
+    names = spec if isinstance(spec, list) else [spec]
+    out = []
+    for part, kind in zip(parts, names, strict=False):
+        if kind == "str" and all(32 <= c < 127 for c in part[1:]):
+            out.append("".join(chr(c) for c in part[1:]))
+        else:
+            out.append(dotted(part))
+    return "/".join(out)
+
+
+def _new_ap(key: Oid, table: dict[str, Any], parts: tuple[Oid, ...] = ()) -> dict[str, Any]:
+    return {"radios": [], "mac": _mac(key), "table": table, "parts": parts}
+
+
+def _ap_list(data: SnmpData, table: dict[str, Any], joined: dict[Oid, dict[str, Any]]) -> list[Oid]:
     """A controller's AP table (one row per joined AP, no radio rows): add or complete ``joined`` entries.
 
-    The row index is the AP key (its MAC where the MIB indexes by MAC, else an opaque id); a row already
-    known from a radio table with the same key is completed, never duplicated.
+    The row index is the AP key (its MAC where the MIB indexes by MAC, else an opaque id such as the
+    FortiGate's VDOM + WTP id); a row already known from a radio table with the same key is completed, never
+    duplicated. Returns the keys this table listed.
     """
     columns = {role: spec for role, spec in table.get("ap", {}).items() if isinstance(spec, dict)}
     keys: set[Oid] = set()
-    for spec in columns.values():
-        keys |= set(data.column(spec["oid"]))
+    listing = table.get("rows_from") or list(columns)  # the columns whose rows are the APs (others complete them)
+    for role in listing:
+        if role in columns:
+            keys |= set(data.column(columns[role]["oid"]))
+    index_spec = table.get("ap_index")
     for key in sorted(keys):
-        ap = joined.setdefault(key, {"radios": [], "mac": _mac(key), "table": table})
+        split = parse_index(key, index_spec) if index_spec else None
+        parts = split[0] if split and not split[1] else (key,)
+        ap = joined.setdefault(key, _new_ap(key, table, parts))
+        if not ap.get("parts"):
+            ap["parts"] = parts
+        if index_spec and split and not split[1] and ap["mac"] is None:
+            ap.setdefault("id", _index_text(parts, index_spec))
         for role, spec in columns.items():
-            value = data.get(oid(spec["oid"]) + key)
-            text = _mac(value) if role == "mac" else as_text(value)
+            text = _ap_text(role, data.get(oid(spec["oid"]) + key))
             if text and not ap.get(role):
                 ap[role] = text
-    return bool(keys)
+    return sorted(keys)
+
+
+def _join_key(spec: dict[str, Any], parts: tuple[Oid, ...], value: Value) -> Oid | None:
+    """The index prefix of the joined table's rows for one AP: parts of the AP key and the join value.
+
+    ``key`` items: ``"ap:N"`` (part N of the AP key), ``"value:str"`` (the value as a length-prefixed OCTET
+    STRING index), ``"value:implied"`` (its octets, no length), ``"value:int"`` (an integer value).
+    """
+    out: list[int] = []
+    for item in spec.get("key", ["value:str"]):
+        if item.startswith("ap:"):
+            n = int(item[3:])
+            if n >= len(parts):
+                return None
+            out += parts[n]
+        elif item in ("value:str", "value:implied"):
+            raw = value.encode("utf-8") if isinstance(value, str) else value
+            if not isinstance(raw, bytes) or not raw:
+                return None
+            out += ([len(raw)] if item == "value:str" else []) + list(raw)
+        elif item == "value:int":
+            if not isinstance(value, int):
+                return None
+            out.append(value)
+        else:
+            raise ValueError(f"join key item {item!r}")
+    return tuple(out)
+
+
+def _merge(old: Radio, old_by_channel: bool, new: Radio, new_by_channel: bool) -> tuple[Radio, bool] | None:
+    """Two tables' rows for the same radio slot of one AP, as one radio; None when their bands disagree."""
+    if old.band_ghz and new.band_ghz and old.band_ghz != new.band_ghz:
+        return None
+    take_new_band = old.band_ghz is None or (old_by_channel and new.band_ghz is not None and not new_by_channel)
+    band, by_channel = (new.band_ghz, new_by_channel) if take_new_band else (old.band_ghz, old_by_channel)
+    std = new.standard if _newer(new.standard, old.standard) else (old.standard or new.standard)
+    return (
+        replace(
+            old,
+            band_ghz=band,
+            standard=std,
+            provenance="measured" if std else None,
+            channel_width_mhz=old.channel_width_mhz or new.channel_width_mhz,
+            channel=old.channel or new.channel,
+            freq_mhz=old.freq_mhz or new.freq_mhz,
+            bssid=old.bssid or new.bssid,
+            ssid=old.ssid or new.ssid,
+            max_rate_mbps=old.max_rate_mbps or new.max_rate_mbps,
+            streams=old.streams or new.streams,
+            max_nss=old.max_nss or new.max_nss,
+            basis=(*old.basis, *new.basis),
+        ),
+        by_channel,
+    )
+
+
+def _add_radio(ap: dict[str, Any], radio: Radio, by_channel: bool, slot: Oid, source: str) -> None:
+    """Add a radio row to a joined AP; a row of another table for the same slot completes that radio.
+
+    A row that says nothing about a radio (no band, standard, channel, width, BSSID) adds none by itself.
+    """
+    for i, (old, old_by_channel, old_slot, old_source) in enumerate(ap["radios"]):
+        if old_slot != slot or old_source == source:
+            continue
+        merged = _merge(old, old_by_channel, radio, by_channel)
+        if merged is None:
+            note = Basis("rule", "disagreement", f"band {radio.band_ghz}",
+                         f"{radio.name}: same slot, other band than {old.band_ghz} GHz; not merged")
+            ap["radios"][i] = (replace(old, basis=(*old.basis, note)), old_by_channel, old_slot, old_source)
+        else:
+            ap["radios"][i] = (*merged, old_slot, old_source)
+        return
+    facts = (radio.band_ghz, radio.standard, radio.channel, radio.channel_width_mhz, radio.bssid, radio.freq_mhz)
+    if any(f is not None for f in facts):
+        ap["radios"].append((radio, by_channel, slot, source))
+
+
+def _join(data: SnmpData, table: dict[str, Any], keys: list[Oid], joined: dict[Oid, dict[str, Any]],
+          by_id: dict[str, dict[str, Any]], warnings: list[str]) -> bool:
+    """Radios for each AP of an AP list from a table keyed by something the AP list names (a profile, a type)."""
+    spec = table.get("join")
+    if not isinstance(spec, dict):
+        return False
+    target = by_id.get(str(spec.get("table")))
+    if target is None:
+        warnings.append(f"{table['id']}: join names an unknown table {spec.get('table')!r}")
+        return False
+    rows = _rows(data, target)
+    mib = table.get("mib", table["id"])
+    used = False
+    for key in keys:
+        ap = joined[key]
+        value = data.get(oid(spec["value"]["oid"]) + key)
+        prefix = _join_key(spec, ap.get("parts") or (key,), value)
+        if prefix is None:
+            continue
+        for index in rows:
+            if index[: len(prefix)] != prefix or len(index) == len(prefix):
+                continue
+            try:
+                radio, by_channel = _read_radio(data, target, index)
+            except (ValueError, TypeError) as exc:
+                warnings.append(f"{target['id']} row {dotted(index)} unreadable: {exc}")
+                continue
+            note = Basis("snmp", f"{mib} {dotted(oid(spec['value']['oid']) + key)}", as_text(value) or str(value),
+                         f"this AP's radios from {target.get('mib', target['id'])} row {dotted(index)}")
+            radio = replace(radio, basis=(note, *radio.basis))
+            _add_radio(ap, radio, by_channel, index[len(prefix):], target["id"])
+            used = True
+    return used
 
 
 def _scalar_model(data: SnmpData, table: dict[str, Any]) -> str | None:
@@ -328,7 +517,7 @@ def _enrich(radios: list[Radio], channel_only: list[bool], model: str | None, ve
         if wave2 is None and band not in (None, "2.4") and std in ("n", "legacy"):
             wave2 = False  # an 802.11n/legacy 5 GHz radio cannot be 802.11ac Wave 2, whatever the model
         rate = radio.max_rate_mbps or (row.rates.get(band) if (row is not None and band) else None)
-        streams = row.streams.get(band) if (row is not None and band) else None
+        streams = radio.streams or (row.streams.get(band) if (row is not None and band) else None)
         out.append(
             replace(
                 radio,
@@ -473,10 +662,17 @@ def radios_from_snmp(
     joined: dict[Oid, dict[str, Any]] = {}
     families: set[str] = set()
     own_model = model
-    for table in load_tables(tables_path):
+    tables = load_tables(tables_path)
+    by_id = {str(t["id"]): t for t in tables}
+    joins: list[tuple[dict[str, Any], list[Oid]]] = []
+    for table in tables:
+        if table.get("kind") == "keyed":
+            continue  # read only through an AP list's join
         if table.get("kind") == "ap_list":
-            if _ap_list(data, table, joined):
+            keys = _ap_list(data, table, joined)
+            if keys:
                 used.append(table["id"])
+                joins.append((table, keys))
             continue
         family = table.get("family")
         if family and family in families:
@@ -488,42 +684,50 @@ def radios_from_snmp(
             families.add(family)
         used.append(table["id"])
         own_model = own_model or _scalar_model(data, table)
-        ap_len = int(table.get("ap_index", 0))
+        index_spec = table.get("ap_index")
         for index in rows:
             try:
                 radio, by_channel = _read_radio(data, table, index)
                 radio = _with_vaps(data, table, index, radio)
+                split = parse_index(index, index_spec) if index_spec else None
             except (ValueError, TypeError) as exc:
                 warnings.append(f"{table['id']} row {dotted(index)} unreadable: {exc}")
                 continue
-            if ap_len and len(index) > ap_len:
-                key = index[:ap_len]
-                ap = joined.setdefault(key, {"radios": [], "mac": _mac(key), "table": table})
-                ap["radios"].append((radio, by_channel))
+            if split and split[1]:
+                parts, slot = split
+                key = tuple(i for part in parts for i in part)
+                ap = joined.setdefault(key, _new_ap(key, table, parts))
+                _add_radio(ap, radio, by_channel, slot, table["id"])
                 for role in ("name", "model", "ip"):
-                    ap.setdefault(role, _ap_value(data, table, role, key, index))
-                    ap[role] = ap[role] or _ap_value(data, table, role, key, index)
+                    ap[role] = ap.get(role) or _ap_value(data, table, role, key, index)
             else:
                 own.append((radio, by_channel))
+    for table, keys in joins:
+        if _join(data, table, keys, joined, by_id, warnings):
+            used.append(f"{table['id']}>{table['join']['table']}")
     radios = _enrich([r for r, _ in own], [c for _, c in own], own_model, vendor) if own else []
     if not radios and not joined:
         radios = _catalog_radios(own_model, vendor)
     children = []
     for ap in joined.values():
-        ap_radios = _enrich([r for r, _ in ap["radios"]], [c for _, c in ap["radios"]], ap.get("model"), vendor)
+        ap_radios = _enrich([r[0] for r in ap["radios"]], [r[1] for r in ap["radios"]], ap.get("model"), vendor)
         ap_radios = ap_radios or _catalog_radios(ap.get("model"), vendor)
         mib = ap["table"].get("mib", ap["table"]["id"])
+        label = ap.get("name") or ap["mac"] or ap.get("id") or ""
         children.append(
             Device(
                 ip=ap.get("ip") or "",
                 mac=ap["mac"],
                 vendor=vendor,
                 model=ap.get("model"),
+                serial=ap.get("serial"),
                 wifi=wifi_facts(ap_radios, ap.get("model"), vendor),
                 sys_name=ap.get("name"),
+                sys_descr=ap.get("descr"),
                 role=Role.ACCESS_POINT,
                 role_confidence=0.9,
-                basis=(Basis("snmp", mib, ap.get("name") or ap["mac"] or "", "AP joined to this controller"),),
+                basis=(Basis("snmp", mib, label, "AP joined to this controller"
+                             + (f" (id {ap['id']})" if ap.get("id") else "")),),
                 radios=tuple(ap_radios),
                 found_by=("snmp-controller",),
             )
