@@ -12,7 +12,9 @@ import contextlib
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from probes.wifi.bss import BssObservation, freq_of_channel
 from probes.wifi.ie import (
@@ -67,6 +69,17 @@ class IwScanResult:
     observations: list[BssObservation] = field(default_factory=list)
     iw_version: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+def read_iw_dump(path: Path) -> str:
+    """The text of a saved dump, whatever wrote it: UTF-8 (with or without BOM), or the UTF-16 that Windows
+    PowerShell 5 `>` redirection writes (BOM FF FE); undecodable bytes become U+FFFD, never an error."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if len(data) >= 4 and data[1::2][:64].count(0) > 24:  # UTF-16 LE without a BOM: every other octet NUL
+        return data.decode("utf-16-le", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def iw_version() -> str | None:
@@ -237,10 +250,12 @@ def _vht_width_code(text: str) -> int | None:
 
 
 def _hex_bytes(text: str) -> bytes:
-    try:
-        return bytes.fromhex(re.sub(r"[^0-9a-fA-F]", "", text))
-    except ValueError:
-        return b""
+    """The octets of iw's " %.2x" dumps, "00:50:f2" or "0d01081a4000"; a lone nibble where a paste was cut is
+    dropped."""
+    bare = text.strip()
+    if re.fullmatch(r"[0-9a-fA-F]+", bare):
+        return bytes.fromhex(bare[: len(bare) // 2 * 2])
+    return bytes(int(pair, 16) for pair in re.findall(r"(?<![0-9a-fA-F])[0-9a-fA-F]{2}(?![0-9a-fA-F])", text))
 
 
 def _top_level(block: _Block, key: str, value: str) -> None:
@@ -351,7 +366,7 @@ def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
     block: _Block | None = None
     levels = _Levels(0)
     section, sub = "", ""
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in _joined(text.lstrip("\ufeff").splitlines()):
         if not line.strip():
             continue
         head = _BSS.match(line) or _BSS_ON.match(line)
@@ -374,9 +389,9 @@ def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
                 level, block.flat = 1, True
             elif block.flat:
                 level = 2
-            else:
+            else:  # not iw's: a wrapped line, a note, another command's output; the block goes on
                 result.warnings.append(f"line {number} outside any BSS block ignored: {text_[:60]}")
-                block = None
+                section, sub = "", ""
                 continue
         try:
             _line(block, level, text_, section, sub)
@@ -385,12 +400,51 @@ def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
             continue
         section, sub = block.state
     _opaque_ids(blocks)
+    kept: dict[str, BssObservation] = {}
     for b in blocks:
-        result.observations.append(_observation(b, result.warnings))
+        obs = _observation(b, result.warnings)
+        old = kept.get(obs.bssid)
+        if old is not None:  # two dumps pasted one after the other: keep the fuller block of the same BSSID
+            result.warnings.append(f"{obs.bssid}: printed more than once; the block with more elements is kept")
+            if _weight(old) >= _weight(obs):
+                continue
+        kept[obs.bssid] = obs
+    result.observations = list(kept.values())
     if not blocks and text.strip():
         result.warnings.append("no 'BSS xx:xx:xx:xx:xx:xx' block found: not `iw dev IF scan` output")
     _version_warnings(result)
     return result
+
+
+_HEX_ONLY = re.compile(r"^\s*(?:[0-9a-fA-F]{2}\s+)*[0-9a-fA-F]{2}\s*$")
+_HEX_CARRIER = re.compile(r"^\s*(?:Unknown IE \(|Unknown Extension ID \(|Vendor specific: OUI|MS/WiFi |WiFi OUI |WFA )"
+                          r"|\bdata:(?:\s+[0-9a-fA-F]{2})*\s*$")
+
+
+def _joined(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(line number, line) with hex dumps that a terminal or mail client wrapped put back on one line: a line of
+    bare hex pairs, no deeper than the "Unknown IE (..):" / "Vendor specific: ..." line it continues."""
+    pending: tuple[int, str] | None = None
+    for number, line in enumerate(lines, 1):
+        if pending and _HEX_ONLY.match(line) and _indent(line) <= _indent(pending[1]):
+            pending = (pending[0], pending[1].rstrip() + " " + line.strip())
+            continue
+        if pending:
+            yield pending
+            pending = None
+        if _HEX_CARRIER.search(line):
+            pending = (number, line)
+        else:
+            yield number, line
+    if pending:
+        yield pending
+
+
+def _weight(obs: BssObservation) -> tuple[int, int]:
+    """How much a block says: its elements (decoded capabilities count extra), then whether it gave a frequency."""
+    e = obs.elements
+    decoded = sum(cap is not None for cap in (e.ht, e.vht, e.he, e.eht))
+    return len(e.element_ids) + decoded, int(obs.freq_mhz is not None)
 
 
 def _opaque_ids(blocks: list[_Block]) -> None:

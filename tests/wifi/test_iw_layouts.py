@@ -7,8 +7,12 @@ same facts come out: frequency, band, streams, standard and Wave 2 of every bloc
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -371,3 +375,81 @@ def test_a_hex_element_cut_short_is_a_warning_and_partial_data() -> None:
     assert (first.standard, first.freq_mhz, first.band_ghz, first.max_nss) == ("n", 5620, "5", 2)  # HT remains
     assert any(w.startswith("3c:37:12:04:6c:62:") and "191" in w for w in result.warnings)
     assert facts(cut)["d0:05:2a:71:b8:75"] == EXPECTED["d0:05:2a:71:b8:75"]
+
+
+def test_hex_lines_wrapped_by_a_terminal_are_joined() -> None:
+    """The iw 0.9 -u dump pasted through an 80-column terminal: long "Unknown IE" lines wrap to column 0."""
+    old = as_iw_09_with_u(REAL)
+    wrapped = []
+    for line in old.splitlines():
+        while len(line.expandtabs(8)) > 80:
+            cut = line.rfind(" ", 0, 72)
+            wrapped.append(line[:cut])
+            line = line[cut + 1 :]
+        wrapped.append(line)
+    text = "\n".join(wrapped)
+    assert max(len(x.expandtabs(8)) for x in text.splitlines()) <= 80 and text.count("\n") > old.count("\n") + 5
+    result = parse_iw_scan(text, version="0.9.13")
+    assert facts(text) == EXPECTED
+    assert not [w for w in result.warnings if "outside" in w or "truncated" in w or "malformed" in w]
+
+
+def test_a_grepped_dump_is_partial_data() -> None:
+    """`iw dev wlp6s0 scan | grep -E 'BSS|freq|SSID|rates'`, the usual forum answer: no capability is left, but
+    every block still gives its frequency, band, SSID and the legacy rate, and nothing fails."""
+    keep = re.compile(r"BSS|freq|SSID|rates")
+    text = "\n".join(line for line in REAL.splitlines() if keep.search(line))
+    result = parse_iw_scan(text, version="5.19")
+    radios = {analyse(o).bssid: analyse(o) for o in result.observations}
+    assert {b: (r.freq_mhz, r.band_ghz) for b, r in radios.items()} == {b: v[:2] for b, v in EXPECTED.items()}
+    assert {r.standard for r in radios.values()} == {"legacy"}
+    assert {r.max_rate_mbps for r in radios.values()} == {54.0}  # "Supported rates: 6.0* ... 54.0"
+    assert {r.ssid for r in radios.values()} == {"Some Network", "WLAN-Kabel"}
+
+
+def test_the_same_dump_pasted_twice_counts_each_ap_once() -> None:
+    grepped = "\n".join(line for line in REAL.splitlines() if re.search(r"BSS|freq|SSID", line))
+    text = grepped + "\n" + REAL  # a short paste, then the full dump
+    result = parse_iw_scan(text, version="5.19")
+    assert len(result.observations) == 2 and facts(text) == EXPECTED  # the fuller block of each BSSID wins
+    assert len([w for w in result.warnings if "more than once" in w]) == 2
+
+
+def _cli(path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SCHOOLNET_CONFIG": "/nonexistent/schoolnet-test.toml"}
+    return subprocess.run([sys.executable, "-m", "agent.cli", "--lang", "en", "wifi", "--iw-dump", str(path),
+                           "--iw-version", "5.19", "--json"], capture_output=True, text=True, timeout=60, env=env)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig"])
+def test_cli_reads_dumps_saved_by_windows_tools(tmp_path: Path, encoding: str) -> None:
+    """PowerShell 5 `ssh ap iw dev wlan0 scan > scan.txt` writes UTF-16 LE with a BOM; Notepad UTF-8 with one."""
+    path = tmp_path / "scan.txt"
+    path.write_bytes(("PS C:\\> ssh ap iw dev wlan0 scan\r\n" + REAL.replace("\n", "\r\n")).encode(encoding))
+    proc = _cli(path)
+    assert proc.returncode in (0, 1), proc.stderr  # 1 = an AP fails the criterion: a verdict, not an error
+    bssids = sorted(b["bssid"] for ap in json.loads(proc.stdout) for b in ap["bssids"])
+    assert bssids == sorted(EXPECTED)
+
+
+def test_cli_one_warning_line_per_problem_and_exit_codes(tmp_path: Path) -> None:
+    second = REAL.index("\nBSS ", 10)
+    text = REAL[:second] + "\n*** scan aborted: Device or resource busy (-16) ***" + REAL[second:]
+    path = tmp_path / "scan.txt"
+    path.write_text(text)
+    proc = _cli(path)
+    assert proc.returncode in (0, 1), proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("Warning: ")]
+    number = text[: text.index("*** scan aborted")].count("\n") + 1
+    assert [w for w in warnings if "outside any BSS block" in w] == [
+        f"Warning: line {number} outside any BSS block ignored: *** scan aborted: Device or resource busy (-16) ***"
+    ]
+    assert len(json.loads(proc.stdout)) == 2
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_text("command failed: Operation not permitted (-1)\n")
+    for bad in (empty, garbage):
+        proc = _cli(bad)
+        errors = [line for line in proc.stderr.splitlines() if line.startswith("schoolnet: error:")]
+        assert proc.returncode == 2 and len(errors) == 1 and "Traceback" not in proc.stderr

@@ -11,7 +11,11 @@ draft-ietf-opsawg-pcapng). The same BSSIDs, standards, bands, frequencies and st
 
 from __future__ import annotations
 
+import json
+import os
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +183,26 @@ def test_snap_length_cut_every_frame_gives_one_warning(tmp_path: Path) -> None:
         "100 of 100 frames captured only in part (snap length): their last elements may be missing"
     ]
     assert len(result.warnings) <= 2
+
+
+def _cli(path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SCHOOLNET_CONFIG": "/nonexistent/schoolnet-test.toml"}
+    return subprocess.run([sys.executable, "-m", "agent.cli", "--lang", "en", "wifi", "--pcap", str(path), "--json"],
+                          capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_cli_partial_capture_warns_once_and_nothing_readable_is_an_error(tmp_path: Path) -> None:
+    whole = pcap(tmp_path / "whole.pcap", real_frames()).read_bytes()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(whole[:-120])
+    proc = _cli(cut)
+    assert proc.returncode in (0, 1), proc.stderr  # 1 = an AP fails the criterion: a verdict, not an error
+    assert sorted(b["bssid"] for ap in json.loads(proc.stdout) for b in ap["bssids"]) == sorted(EXPECTED)
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("Warning: ")]
+    assert [w for w in warnings if "cut short" in w] == ["Warning: frame 2 truncated (229 of 349 octets): file cut"
+                                                         " short"]
+    header_only = tmp_path / "header.pcap"
+    header_only.write_bytes(whole[:30])  # the file header and half a record header
+    proc = _cli(header_only)
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("schoolnet: error:")]
+    assert proc.returncode == 2 and len(errors) == 1 and "no frame could be read" in errors[0]
