@@ -150,6 +150,8 @@ class _Block:
         self.ht_nss = 0
         self.ht_oper: dict[str, str] = {}
         self.vht_info: int | None = None
+        self.vht_ext_nss = False  # iw >= 5.x "VHT extended NSS: supported" (Tx Highest B13)
+        self.vht_rx_highest = 0
         self.vht_oper: dict[str, str] = {}
         self.maps: dict[str, dict[int, int]] = {}
         self.he_mac = b""
@@ -183,8 +185,9 @@ class _Block:
             values["vht"] = VhtCapabilities(
                 info=self.vht_info,
                 rx_mcs_map=_map(self.maps.get("VHT RX MCS set", {1: 2})),
-                rx_highest=0,
+                rx_highest=self.vht_rx_highest,
                 tx_mcs_map=_map(self.maps.get("VHT TX MCS set", {})),
+                ext_nss_bw_capable=self.vht_ext_nss,
             )
         width = _vht_width_code(self.vht_oper.get("channel width", ""))
         if width is not None:
@@ -316,6 +319,10 @@ def _in_section(block: _Block, section: str, sub: str, text: str) -> None:
         match = _HEX.search(text)
         if text.startswith("VHT Capabilities") and match:
             block.vht_info = int(match.group(1), 16)
+        elif text.startswith("VHT extended NSS:"):  # util.c print_vht_info: "%ssupported", "" or "not "
+            block.vht_ext_nss = "not" not in value
+        elif text.startswith("VHT RX highest supported:") and value.split()[0].isdigit():
+            block.vht_rx_highest = int(value.split()[0])
     elif section == "HE capabilities":
         match = _HEX.search(text)
         if text.startswith("HE MAC Capabilities") and match:

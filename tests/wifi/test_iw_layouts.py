@@ -453,3 +453,17 @@ def test_cli_one_warning_line_per_problem_and_exit_codes(tmp_path: Path) -> None
         proc = _cli(bad)
         errors = [line for line in proc.stderr.splitlines() if line.startswith("schoolnet: error:")]
         assert proc.returncode == 2 and len(errors) == 1 and "Traceback" not in proc.stderr
+
+
+def test_vht_extended_nss_line_of_newer_iw() -> None:
+    """iw added "VHT extended NSS: %ssupported" after "VHT TX highest supported" (util.c print_vht_info, code index
+    id 28561272168). The real APs' Tx Highest words are 0, so a newer iw prints "not supported" for both; the
+    facts stay, and the same line saying "supported" sets the flag that lets B30-B31 count."""
+    newer = REAL.replace("\t\tVHT TX highest supported: 0 Mbps\n",
+                         "\t\tVHT TX highest supported: 0 Mbps\n\t\tVHT extended NSS: not supported\n")
+    assert newer.count("VHT extended NSS") == 2 and facts(newer) == EXPECTED
+    flags = [o.elements.vht.ext_nss_bw_capable for o in parse_iw_scan(newer).observations if o.elements.vht]
+    assert flags == [False, False]
+    capable = newer.replace("VHT extended NSS: not supported", "VHT extended NSS: supported")
+    flags = [o.elements.vht.ext_nss_bw_capable for o in parse_iw_scan(capable).observations if o.elements.vht]
+    assert flags == [True, True]
