@@ -262,15 +262,17 @@ def _hex_bytes(text: str) -> bytes:
 
 
 def _top_level(block: _Block, key: str, value: str) -> None:
+    # iw prints freq, SSID and DS Parameter set once per block (twice, the same, with `-b`): the first one counts,
+    # so the output of another command pasted after the dump (`iw dev IF link`: "\tSSID: ..") cannot override it
     if key == "freq":
         with contextlib.suppress(ValueError, IndexError):
-            block.freq = round(float(value.split()[0]))
+            block.freq = block.freq or round(float(value.split()[0]))
     elif key == "SSID":
-        block.fields["ssid"] = _unescape(value.strip())
+        block.fields.setdefault("ssid", _unescape(value.strip()))
     elif key == "DS Parameter set":
         match = re.search(r"channel (\d+)", value)
         if match:
-            block.fields["ds_channel"] = int(match.group(1))
+            block.fields.setdefault("ds_channel", int(match.group(1)))
     elif key in ("Supported rates", "Extended supported rates"):
         speeds = [float(r) for r in re.findall(r"(\d+(?:\.\d+)?)\*?(?=\s|$)", value)]
         if speeds:

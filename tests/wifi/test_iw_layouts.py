@@ -467,3 +467,14 @@ def test_vht_extended_nss_line_of_newer_iw() -> None:
     capable = newer.replace("VHT extended NSS: not supported", "VHT extended NSS: supported")
     flags = [o.elements.vht.ext_nss_bw_capable for o in parse_iw_scan(capable).observations if o.elements.vht]
     assert flags == [True, True]
+
+
+def test_output_of_another_command_pasted_after_the_dump_does_not_override_it() -> None:
+    """`iw dev wlp6s0 link` pasted right after the dump, without a prompt: "Connected to .." is not iw scan's and
+    is warned about; its indented "SSID:" / "freq:" lines must not replace the last block's values."""
+    link = "Connected to 3c:37:12:04:6c:62 (on wlp6s0)\n\tSSID: Some Network\n\tfreq: 5620\n\tsignal: -90 dBm\n"
+    text = REAL + link
+    result = parse_iw_scan(text, version="5.19")
+    assert facts(text) == EXPECTED
+    assert {o.elements.ssid for o in result.observations} == {"Some Network", "WLAN-Kabel"}
+    assert [w for w in result.warnings if "outside any BSS block" in w and "Connected to" in w]
