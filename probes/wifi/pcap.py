@@ -3,9 +3,12 @@
 Link types: 127 (RadioTap + 802.11), 105 (bare 802.11), 192 (PPI + 802.11); in a pcapng, frames of other
 interfaces (Ethernet ...) are skipped with a warning. The frequency comes from the RadioTap Channel field or
 the PPI 802.11-Common field when present, else from the DS Parameter Set channel (flagged in the basis). An
-FCS is stripped when the header says so or when the CRC-32 of the frame matches its last four octets. Per BSSID
-the richest frame (most elements) is kept. A truncated or corrupt file yields what was read before the damage
-plus a warning; a frame that does not parse is counted and skipped.
+FCS is stripped when the CRC-32 of the frame matches its last four octets. When the header says "FCS at end"
+but the CRC does not match, a frame whose elements end exactly at its last octet had its FCS removed by a tool
+that kept the flag; any other such frame, and one RadioTap marks "bad FCS", was damaged in the air and is
+ignored, so a flipped bit cannot invent an access point. Per
+BSSID the richest frame (most elements) is kept. A truncated or corrupt file yields what was read before the
+damage plus a warning; a frame that does not parse is counted and skipped.
 """
 
 from __future__ import annotations
@@ -53,6 +56,32 @@ def _radiotap(frame: bytes) -> tuple[int, int | None, bool]:
     return length, int(freq) if freq else None, fcs
 
 
+RT_FLAG_FCS, RT_FLAG_BAD_FCS = 0x10, 0x40
+
+
+def radiotap_flags(frame: bytes) -> int | None:
+    """The RadioTap Flags octet of this record (None when absent), read directly: after the chain of present
+    words (bit 31 = another follows) comes TSFT (bit 0, 8 octets aligned to 8), then Flags (bit 1)."""
+    if len(frame) < 8:
+        return None
+    present = int.from_bytes(frame[4:8], "little")
+    offset = 8
+    word = present
+    while word & 0x80000000 and offset + 4 <= len(frame):
+        word = int.from_bytes(frame[offset : offset + 4], "little")
+        offset += 4
+    if not present & 0x2:
+        return None
+    if present & 0x1:
+        offset += -offset % 8 + 8
+    length = int.from_bytes(frame[2:4], "little")
+    return frame[offset] if offset < min(length, len(frame)) else None
+
+
+class CorruptFrame(ValueError):
+    """A frame whose FCS says it was damaged in the air (RadioTap "bad FCS", or a CRC-32 that does not match)."""
+
+
 def has_fcs(frame: bytes) -> bool:
     """Whether the last 4 octets of an 802.11 frame are its FCS (CRC-32 of the rest, little-endian)."""
     return len(frame) >= 28 and zlib.crc32(frame[:-4]) == int.from_bytes(frame[-4:], "little")
@@ -97,16 +126,18 @@ def _fits(elements: bytes) -> bool:
 
 
 def _strip_fcs(body: bytes, flagged: bool, snapped: bool) -> bytes:
-    """``body`` without its FCS. The CRC-32 decides when it matches; a header that says "FCS at end" is believed
-    unless the frame's elements end exactly at its last octet (a tool removed the FCS and kept the flag) or the
-    record was cut by the snap length (the FCS was never captured)."""
+    """``body`` without its FCS: stripped when its CRC-32 matches. ``flagged`` (the header says "FCS at end")
+    with no match: kept whole when the elements end exactly at the last octet (a tool removed the FCS and kept
+    the flag) or the record was cut by the snap length (the FCS was never captured); otherwise the frame was
+    damaged in the air: :class:`CorruptFrame`."""
     if has_fcs(body):
         return body[:-4]
     if not flagged or snapped or len(body) <= 40:
         return body
-    if _fits(body[36:]) and not _fits(body[36:-4]):
+    if _fits(body[36:]):
         return body
-    return body[:-4]
+    # an FCS is there, its CRC does not match: the frame was damaged in the air (its BSSID may be too)
+    raise CorruptFrame("FCS does not match")
 
 
 def frame_body(
@@ -120,14 +151,13 @@ def frame_body(
     Frames that are not beacons/probe responses are returned without dissecting the RadioTap header. ``known``
     caches (frequency, FCS flag) per transmitter so each BSS costs one scapy dissection, not one per beacon.
     ``snapped``: the record holds fewer octets than the frame had on the air (snap length), so no FCS.
+    Raises :class:`CorruptFrame` for a frame its FCS marks as damaged.
     """
     length = _header_len(linktype, frame)
     body = frame[length:]
-    inner = linktype
-    if linktype == DLT_PPI and len(frame) >= 8:
-        inner = int.from_bytes(frame[4:8], "little")  # PPI's own DLT: 105, or 127 (RadioTap inside PPI)
-        if inner == DLT_RADIOTAP and len(body) >= 4:
-            return _after_radiotap(body, known, snapped, ppi=frame)
+    # PPI whose own DLT is 127: a RadioTap header inside (usually it is 105, the bare 802.11 frame)
+    if linktype == DLT_PPI and len(body) >= 4 and int.from_bytes(frame[4:8], "little") == DLT_RADIOTAP:
+        return _after_radiotap(body, known, snapped, ppi=frame)
     if not body or (body[0] & 0xFC) not in SUBTYPES:
         return body, None, ""
     if linktype == DLT_PPI:
@@ -155,6 +185,11 @@ def _after_radiotap(
         if known is not None and len(body) >= 16:
             known[key] = cached
     freq, fcs = cached
+    flags = radiotap_flags(frame)  # per frame: the cache is per transmitter
+    if flags is not None:
+        if flags & RT_FLAG_BAD_FCS:
+            raise CorruptFrame("RadioTap flags: bad FCS")
+        fcs = bool(flags & RT_FLAG_FCS)
     return _strip_fcs(body, fcs, snapped), freq, "radiotap" if freq else ""
 
 
@@ -270,7 +305,7 @@ def read_capture(path: Path, limit: int | None = None) -> CaptureResult:
     seen: dict[str, BssObservation] = {}
     headers: dict[bytes, tuple[int | None, bool]] = {}
     other_links: dict[int, int] = {}
-    wifi_frames = snap_cut = 0
+    wifi_frames = snap_cut = corrupt = 0
     cut_short: list[str] = []
     damage: list[str] = []
     try:
@@ -298,6 +333,9 @@ def read_capture(path: Path, limit: int | None = None) -> CaptureResult:
             try:
                 frame, freq, basis = frame_body(record.linktype, data, headers, snapped)
                 obs = parse_frame(frame, freq, basis)
+            except CorruptFrame:
+                corrupt += 1
+                continue
             except Exception:  # a frame too short, or scapy's RadioTap dissector on a corrupt header
                 result.skipped += 1
                 continue
@@ -318,7 +356,10 @@ def read_capture(path: Path, limit: int | None = None) -> CaptureResult:
             f"{snap_cut} of {result.frames} frames captured only in part (snap length): their last elements may be"
             " missing"
         )
+    if corrupt:
+        result.warnings.append(f"{corrupt} frames damaged in the air (FCS) ignored")
     if result.skipped:
         result.warnings.append(f"{result.skipped} frames could not be parsed and were skipped")
+    result.skipped += corrupt
     result.observations = list(seen.values())
     return result

@@ -206,3 +206,18 @@ def test_cli_partial_capture_warns_once_and_nothing_readable_is_an_error(tmp_pat
     proc = _cli(header_only)
     errors = [line for line in proc.stderr.splitlines() if line.startswith("schoolnet: error:")]
     assert proc.returncode == 2 and len(errors) == 1 and "no frame could be read" in errors[0]
+
+
+def test_frames_damaged_in_the_air_make_no_phantom_access_point(tmp_path: Path) -> None:
+    """Monitor captures are full of frames received with errors. A copy of each real beacon with one bit of its
+    BSSID flipped (the FCS no longer matches), and a copy whose RadioTap Flags say "bad FCS" (0x40), must be
+    ignored with one warning; the intact beacons still give the reference facts."""
+    damaged, bad_flag = [], []
+    for f in real_frames():
+        bssid_at = radiotap_len(f) + 16
+        damaged.append(f[:bssid_at] + bytes([f[bssid_at] ^ 0x01]) + f[bssid_at + 1 :])
+        bad_flag.append(f[:16] + bytes([f[16] | 0x40]) + f[17:])  # Flags octet at 16 (after aligned TSFT)
+    path = pcap(tmp_path / "noisy.pcap", damaged + real_frames() + bad_flag)
+    result = read_capture(path)
+    assert facts(path) == EXPECTED  # no 07:03:7f:... or 7d:4f:... phantom
+    assert "4 frames damaged in the air (FCS) ignored" in result.warnings
