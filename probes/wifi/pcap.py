@@ -1,8 +1,9 @@
 """Read beacons and probe responses from a monitor-mode capture (pcap or pcapng) with scapy.
 
-Link types: 127 (RadioTap + 802.11), 105 (bare 802.11), 192 (PPI + 802.11); in a pcapng, frames of other
-interfaces (Ethernet ...) are skipped with a warning. The frequency comes from the RadioTap Channel field or
-the PPI 802.11-Common field when present, else from the DS Parameter Set channel (flagged in the basis). An
+Link types: 127 (RadioTap + 802.11), 105 (bare 802.11), 192 (PPI + 802.11), 119 (Prism) and 163 (AVS), the
+headers of older Linux drivers; in a pcapng, frames of other interfaces (Ethernet ...) are skipped with a
+warning. The frequency comes from the RadioTap Channel field, the PPI 802.11-Common field or the AVS/Prism
+channel number when present, else from the DS Parameter Set channel (flagged in the basis). An
 FCS is stripped when the CRC-32 of the frame matches its last four octets. When the header says "FCS at end"
 but the CRC does not match, a frame whose elements end exactly at its last octet had its FCS removed by a tool
 that kept the flag; any other such frame, and one RadioTap marks "bad FCS", was damaged in the air and is
@@ -21,12 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from probes.wifi.bss import BssObservation
+from probes.wifi.bss import BssObservation, freq_of_channel
 from probes.wifi.ie import parse_elements
 
 DLT_IEEE802_11 = 105
+DLT_PRISM = 119
 DLT_RADIOTAP = 127
+DLT_AVS = 163
 DLT_PPI = 192
+WIFI_LINKTYPES = (DLT_IEEE802_11, DLT_PRISM, DLT_RADIOTAP, DLT_AVS, DLT_PPI)
+AVS_MAGIC = (0x80211001, 0x80211002)
 SUBTYPES = {0x80: "beacon", 0x50: "probe_response"}
 
 
@@ -107,14 +112,41 @@ def _ppi(frame: bytes) -> tuple[int | None, bool]:
     return None, False
 
 
+def _is_avs(linktype: int, frame: bytes) -> bool:
+    """AVS header (link type 163; libpcap also lets it appear under 119): big-endian magic 0x8021100N."""
+    return linktype in (DLT_AVS, DLT_PRISM) and len(frame) >= 8 and int.from_bytes(frame[:4], "big") in AVS_MAGIC
+
+
 def _header_len(linktype: int, frame: bytes) -> int:
+    if len(frame) < 8 and linktype != DLT_IEEE802_11:
+        raise ValueError("capture header truncated")
     if linktype in (DLT_RADIOTAP, DLT_PPI):
-        if len(frame) < 8:
-            raise ValueError("capture header truncated")
         return int.from_bytes(frame[2:4], "little")
     if linktype == DLT_IEEE802_11:
         return 0
+    if _is_avs(linktype, frame):
+        return int.from_bytes(frame[4:8], "big")
+    if linktype == DLT_PRISM:  # wlan-ng Prism header: msgcode, msglen (host order, in practice LE: 144), ...
+        length = int.from_bytes(frame[4:8], "little")
+        return length if 24 <= length <= len(frame) else 144
     raise ValueError(f"link type {linktype} is not 802.11 (need a monitor-mode capture)")
+
+
+def _header_channel(linktype: int, frame: bytes) -> tuple[int | None, str]:
+    """(frequency, basis) from the channel number an AVS or Prism header carries (None when absent).
+
+    wlan-ng layouts (as in packet-o-matic src/include/prism.h): AVS v1/v2 version, length, mactime(8),
+    hosttime(8), phytype, channel (u32 big-endian at offset 28); Prism msgcode, msglen, devname[16], then
+    items {did u32, status u16, len u16, data u32}: hosttime, mactime, channel (data at offset 56, LE).
+    """
+    if _is_avs(linktype, frame) and len(frame) >= 32:
+        channel, basis = int.from_bytes(frame[28:32], "big"), "avs"
+    elif linktype == DLT_PRISM and len(frame) >= 60:
+        channel, basis = int.from_bytes(frame[56:60], "little"), "prism"
+    else:
+        return None, ""
+    freq = freq_of_channel(channel, "2.4" if channel <= 14 else "5") if 0 < channel < 200 else None
+    return freq, basis if freq else ""
 
 
 def _fits(elements: bytes) -> bool:
@@ -163,6 +195,9 @@ def frame_body(
     if linktype == DLT_PPI:
         freq, fcs = _ppi(frame)
         return _strip_fcs(body, fcs, snapped), freq, "ppi" if freq else ""
+    if linktype in (DLT_PRISM, DLT_AVS):  # no FCS flag in these headers: the CRC decides
+        freq, basis = _header_channel(linktype, frame)
+        return _strip_fcs(body, False, snapped), freq, basis
     if linktype != DLT_RADIOTAP:  # plain 802.11: an FCS is there when the CRC says so
         return _strip_fcs(body, False, snapped), None, ""
     return _after_radiotap(frame, known, snapped)
@@ -326,7 +361,7 @@ def read_capture(path: Path, limit: int | None = None) -> CaptureResult:
             snapped = bool(record.wirelen and len(data) < record.wirelen)
             if snapped and (record.caplen is None or len(data) >= record.caplen):
                 snap_cut += 1
-            if record.linktype not in (DLT_IEEE802_11, DLT_RADIOTAP, DLT_PPI):
+            if record.linktype not in WIFI_LINKTYPES:
                 other_links[record.linktype] = other_links.get(record.linktype, 0) + 1  # pcapng: another interface
                 continue
             wifi_frames += 1

@@ -221,3 +221,33 @@ def test_frames_damaged_in_the_air_make_no_phantom_access_point(tmp_path: Path) 
     result = read_capture(path)
     assert facts(path) == EXPECTED  # no 07:03:7f:... or 7d:4f:... phantom
     assert "4 frames damaged in the air (FCS) ignored" in result.warnings
+
+
+def _prism(frame80211: bytes, channel: int) -> bytes:
+    """wlan-ng Prism header (link type 119): msgcode, msglen 144, devname[16], ten items {did, status, len,
+    data} of which the third is the channel (layout as in packet-o-matic src/include/prism.h)."""
+    items = b"".join(struct.pack("<IHHI", 0x00010044 + (i << 16), 0, 4, channel if i == 2 else 0) for i in range(10))
+    return struct.pack("<II", 0x00000044, 144) + b"wlan0".ljust(16, b"\0") + items + frame80211
+
+
+def _avs(frame80211: bytes, channel: int) -> bytes:
+    """AVS v1 header (link type 163, big-endian): version 0x80211001, length 64, mactime, hosttime, phytype,
+    channel, datarate, antenna, priority, ssi_type, ssi_signal, ssi_noise, preamble, encoding."""
+    return struct.pack(">IIQQIIIIIIiiII", 0x80211001, 64, 0, 0, 0, channel, 0, 0, 0, 0, 0, 0, 0, 0) + frame80211
+
+
+@pytest.mark.parametrize("linktype", [119, 163])
+def test_prism_and_avs_headers_of_older_drivers(tmp_path: Path, linktype: int) -> None:
+    """The real 802.11 frames (FCS kept) behind the headers older Linux drivers (wlan-ng, madwifi) wrote: the
+    header's channel number gives the frequency; the CRC decides the FCS."""
+    channels = {"06:03:7f:07:a0:16": 36, "7c:4f:b5:93:72:5c": 1}
+    records = []
+    for f in real_frames():
+        body = f[radiotap_len(f) :]
+        wrap = _prism if linktype == 119 else _avs
+        records.append(wrap(body, channels[body[16:22].hex(":")]))
+    path = pcap(tmp_path / "old.pcap", records, linktype=linktype)
+    assert len(records[0]) - len(real_frames()[0][radiotap_len(real_frames()[0]) :]) == (144 if linktype == 119 else 64)
+    assert facts(path) == EXPECTED
+    assert {o.freq_basis for o in read_capture(path).observations} == {"prism" if linktype == 119 else "avs"}
+    assert not [w for o in read_capture(path).observations for w in o.warnings]
