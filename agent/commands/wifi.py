@@ -54,19 +54,24 @@ def _observations(opts: Options, iface: str | None, pcap: str | None, iw_dump: s
             result = read_capture(path)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+        if not result.frames:  # nothing at all could be read: an error; anything read is a result with warnings
+            why = f": {result.warnings[0]}" if result.warnings else ""
+            raise UsageError(f"{pcap}: no frame could be read{why}")
         scan.method = f"pcap {path.name}: {result.frames} frames, {result.management_frames} beacons/probe responses"
         scan.warnings = list(result.warnings)
         scan.access_points = access_points(result.observations)
         return scan
     if iw_dump:
-        from probes.wifi.iwscan import parse_iw_scan
+        from probes.wifi.iwscan import parse_iw_scan, read_iw_dump
 
         path = Path(iw_dump)
         if not path.is_file():
             raise UsageError(f"{iw_dump}: no such file")
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_iw_dump(path)
+        if not text.strip():
+            raise UsageError(f"{iw_dump}: empty file")
         parsed = parse_iw_scan(text, iw_ver)
-        if not parsed.observations and text.strip():
+        if not parsed.observations:
             raise UsageError(f"{iw_dump}: no 'BSS xx:xx:..' block: not `iw dev IF scan` output")
         scan.method = f"iw {parsed.iw_version or '(version unknown)'} scan text {path.name} (last resort)"
         scan.warnings = list(parsed.warnings)
@@ -152,7 +157,7 @@ def cli(
     reading, per_band, aggregate = _rate_rule(opts)
     if scan.method:
         opts.info(opts.text(f"Nguồn: {scan.method}", f"Source: {scan.method}"))
-    for warning in scan.warnings:
+    for warning in dict.fromkeys(" ".join(str(w).split()) for w in scan.warnings):  # one line per problem
         opts.info(opts.text(f"Cảnh báo: {warning}", f"Warning: {warning}"))
     out = []
     for ap in scan.access_points:

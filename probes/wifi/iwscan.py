@@ -12,9 +12,11 @@ import contextlib
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from probes.wifi.bss import BssObservation
+from probes.wifi.bss import BssObservation, freq_of_channel
 from probes.wifi.ie import (
     EhtCapabilities,
     Elements,
@@ -27,10 +29,29 @@ from probes.wifi.ie import (
     parse_elements,
 )
 
-# a BSS line: any indentation (pasted text), a full or anonymised/partial BSSID ("xx:xx:xx:xx:3e:41", kept as an
-# opaque id), then "(on wlan0)" and " -- associated" or nothing
-_BSS = re.compile(r"^\s*BSS\s+((?:[0-9a-zA-Z*?_]{1,2}[:-]){1,5}[0-9a-zA-Z*?_]{1,2})(?![0-9a-zA-Z:])")
-_PROMPT = re.compile(r"^\S*[@#$%>]\S*\s*(?:sudo\s+)?iw\b|^[#$%>]\s|^\S+@\S+[:~].*[$#]\s")
+# a BSS line: any indentation (pasted text), a full or anonymised/partial BSSID ("xx:xx:xx:xx:3e:41", "XX:XX:..",
+# kept as an opaque id), then "(on wlan0)" (iw 0.9: " (on wlan0)") and " -- associated" or nothing
+_BSS = re.compile(r"^\s*BSS\s+((?:[0-9a-zA-Z*?_.]{1,2}[:-]){1,5}(?:[0-9a-zA-Z*?_]{1,2}|\.{1,3}))(?![0-9a-zA-Z:])")
+_BSS_ON = re.compile(r"^\s*BSS\s+(\S+?)\s*\(on\s+[^)\s]+\)")  # any redaction, as long as "(on IF)" follows
+_PROMPT = re.compile(
+    r"^\S*[@#$%>]\S*\s*(?:sudo\s+)?iw\b|^[#$%>]\s|^[#$%>]$|^\S+@\S+[:~].*[$#]\s|^\S+@\S+[:~]\S*[$#]$"
+    r"|^\[[^\]\s]+@[^\]]+\][$#](?:\s|$)"
+)
+# Names iw prints at the first level of a BSS block (iw scan.c print_bss_handler, ieprinters, wifiprinters,
+# wfa_printers, ext_printers across versions 0.9 - 6.x). Only used when a pasted dump lost all its indentation.
+_TOP_NAMES = re.compile(
+    r"^(?:(?:TSF|freq|beacon interval|capability|signal|last seen|SSID|Supported rates|Extended supported rates"
+    r"|DS Parameter set|TIM|Country|ERP|ERP D4\.0|Power constraint|TPC report|IBSS ATIM window"
+    r"|HT [Cc]apabilities|HT [Oo]peration|RSN|WPA|WMM|WPS|BSS Load|Overlapping BSS scan params"
+    r"|Extended capabilities|Extended capabilties|VHT [Cc]apabilities|VHT [Oo]peration|HE [Cc]apabilities"
+    r"|HE [Oo]peration|EHT [Cc]apabilities|EHT [Oo]peration|Multi-Link|Mesh ID|Mesh configuration"
+    r"|RM enabled capabilities|Mobility Domain|Secondary Channel Offset|Channel Switch Announcement"
+    r"|Supported operating classes|Measurement Pilot Transmission|Interworking|802\.11u Interworking"
+    r"|Advertisement Protocol|Roaming consortium|AP Channel Report|Transmit Power Envelope|Short beacon interval"
+    r"|Operating Mode Notification|P2P|HotSpot 2\.0 Indication|HotSpot 2\.0 OSEN|OWE Transition Mode|Vendor specific"
+    r")\s*:|Information elements from |Unknown IE \(|Unknown Extension ID \(|Extension IE|MS/WiFi |WiFi OUI |WFA )"
+)
+_OUI_TYPE = re.compile(r"^(MS/WiFi|WiFi OUI|WFA) (0x[0-9a-fA-F]+|\d+),? data:(.*)$")
 _STREAM = re.compile(r"^(\d+) streams?: (?:MCS 0-(\d+)|not supported)")
 _HEX = re.compile(r"\(0x([0-9a-fA-F]+)\)")
 _SECTIONS = (
@@ -48,6 +69,17 @@ class IwScanResult:
     observations: list[BssObservation] = field(default_factory=list)
     iw_version: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+def read_iw_dump(path: Path) -> str:
+    """The text of a saved dump, whatever wrote it: UTF-8 (with or without BOM), or the UTF-16 that Windows
+    PowerShell 5 `>` redirection writes (BOM FF FE); undecodable bytes become U+FFFD, never an error."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if len(data) >= 4 and data[1::2][:64].count(0) > 24:  # UTF-16 LE without a BOM: every other octet NUL
+        return data.decode("utf-16-le", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def iw_version() -> str | None:
@@ -118,6 +150,8 @@ class _Block:
         self.ht_nss = 0
         self.ht_oper: dict[str, str] = {}
         self.vht_info: int | None = None
+        self.vht_ext_nss = False  # iw >= 5.x "VHT extended NSS: supported" (Tx Highest B13)
+        self.vht_rx_highest = 0
         self.vht_oper: dict[str, str] = {}
         self.maps: dict[str, dict[int, int]] = {}
         self.he_mac = b""
@@ -129,6 +163,8 @@ class _Block:
         self.eht_mcs_raw = b""
         self.wps: dict[str, str] = {}
         self.ouis: list[str] = []
+        self.legacy_rate = 0.0
+        self.flat = False  # the block's lines lost their indentation (levels inferred from iw's names)
 
     def elements(self, warnings: list[str]) -> Elements:
         raw = parse_elements(bytes(self.raw)) if self.raw else Elements()
@@ -149,13 +185,14 @@ class _Block:
             values["vht"] = VhtCapabilities(
                 info=self.vht_info,
                 rx_mcs_map=_map(self.maps.get("VHT RX MCS set", {1: 2})),
-                rx_highest=0,
+                rx_highest=self.vht_rx_highest,
                 tx_mcs_map=_map(self.maps.get("VHT TX MCS set", {})),
+                ext_nss_bw_capable=self.vht_ext_nss,
             )
-        width = self.vht_oper.get("channel width", "")
-        if width:
+        width = _vht_width_code(self.vht_oper.get("channel width", ""))
+        if width is not None:
             values["vht_oper"] = VhtOperation(
-                width=int(width.split()[0]),
+                width=width,
                 ccfs0=int(self.vht_oper.get("center freq segment 1", "0") or 0),
                 ccfs1=int(self.vht_oper.get("center freq segment 2", "0") or 0),
             )
@@ -189,7 +226,12 @@ class _Block:
             values["eht"] = eht or EhtCapabilities(mac=bytes(2), phy=self.eht_phy or bytes(9), mcs=self.eht_nss)
         elif raw.eht is not None:
             values["eht"] = raw.eht
-        for name in ("vendor_vht", "he_oper", "eht_oper", "ap_name"):
+        if self.legacy_rate and "max_legacy_rate" not in values:
+            values["max_legacy_rate"] = self.legacy_rate
+        # what iw printed only as hex ("Unknown IE (45): ..." from an iw that did not decode HT, `-u` lines, vendor
+        # elements) fills every field the decoded text did not give
+        for name in ("ssid", "ds_channel", "max_legacy_rate", "ht", "ht_oper", "vht", "vht_oper", "vendor_vht",
+                     "he_oper", "eht_oper", "ap_name"):
             if getattr(raw, name) is not None and name not in values:
                 values[name] = getattr(raw, name)
         wps = dict(raw.wps)
@@ -199,23 +241,50 @@ class _Block:
         return replace(Elements(), wps=wps, vendor_ouis=ouis, element_ids=ids, **values)  # type: ignore[arg-type]
 
 
+def _vht_width_code(text: str) -> int | None:
+    """VHT Operation Channel Width code from iw's "1 (80 MHz)" (or a bare "80 MHz" / "80+80 MHz")."""
+    match = re.match(r"\s*(\d+)(\+80)?", text)
+    if not match:
+        return None
+    value = int(match.group(1))
+    if value <= 3 and not match.group(2):
+        return value
+    return {20: 0, 40: 0, 80: 3 if match.group(2) else 1, 160: 2}.get(value)
+
+
 def _hex_bytes(text: str) -> bytes:
-    try:
-        return bytes.fromhex(re.sub(r"[^0-9a-fA-F]", "", text))
-    except ValueError:
-        return b""
+    """The octets of iw's " %.2x" dumps, "00:50:f2" or "0d01081a4000"; a lone nibble where a paste was cut is
+    dropped."""
+    bare = text.strip()
+    if re.fullmatch(r"[0-9a-fA-F]+", bare):
+        return bytes.fromhex(bare[: len(bare) // 2 * 2])
+    return bytes(int(pair, 16) for pair in re.findall(r"(?<![0-9a-fA-F])[0-9a-fA-F]{2}(?![0-9a-fA-F])", text))
 
 
 def _top_level(block: _Block, key: str, value: str) -> None:
+    # iw prints freq, SSID and DS Parameter set once per block (twice, the same, with `-b`): the first one counts,
+    # so the output of another command pasted after the dump (`iw dev IF link`: "\tSSID: ..") cannot override it
     if key == "freq":
         with contextlib.suppress(ValueError, IndexError):
-            block.freq = round(float(value.split()[0]))
+            block.freq = block.freq or round(float(value.split()[0]))
     elif key == "SSID":
-        block.fields["ssid"] = _unescape(value.strip())
+        block.fields.setdefault("ssid", _unescape(value.strip()))
     elif key == "DS Parameter set":
         match = re.search(r"channel (\d+)", value)
         if match:
-            block.fields["ds_channel"] = int(match.group(1))
+            block.fields.setdefault("ds_channel", int(match.group(1)))
+    elif key in ("Supported rates", "Extended supported rates"):
+        speeds = [float(r) for r in re.findall(r"(\d+(?:\.\d+)?)\*?(?=\s|$)", value)]
+        if speeds:
+            block.legacy_rate = max(block.legacy_rate, *speeds)
+    elif found := _OUI_TYPE.match(f"{key}:{value}"):
+        # "MS/WiFi 0x04, data: ..." / iw 0.9 "WiFi OUI 0x04 data: ..." / "WFA 0x09, data: ...": vendor element
+        # of an OUI iw knows, of a type it does not decode
+        oui = bytes.fromhex("506f9a") if found.group(1) == "WFA" else bytes.fromhex("0050f2")
+        body = oui + bytes([int(found.group(2), 16) & 0xFF]) + _hex_bytes(found.group(3))
+        block.ouis.append(oui.hex(":"))
+        if len(body) < 256:
+            block.raw += bytes([221, len(body)]) + body
     elif key == "Vendor specific":
         match = re.match(r"OUI ([0-9a-fA-F:]{8}), data:(.*)", value.strip())
         if match:
@@ -252,6 +321,10 @@ def _in_section(block: _Block, section: str, sub: str, text: str) -> None:
         match = _HEX.search(text)
         if text.startswith("VHT Capabilities") and match:
             block.vht_info = int(match.group(1), 16)
+        elif text.startswith("VHT extended NSS:"):  # util.c print_vht_info: "%ssupported", "" or "not "
+            block.vht_ext_nss = "not" not in value
+        elif text.startswith("VHT RX highest supported:") and value.split()[0].isdigit():
+            block.vht_rx_highest = int(value.split()[0])
     elif section == "HE capabilities":
         match = _HEX.search(text)
         if text.startswith("HE MAC Capabilities") and match:
@@ -290,7 +363,10 @@ def _in_section(block: _Block, section: str, sub: str, text: str) -> None:
 
 
 def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
-    """Every BSS in `iw dev IF scan` output. ``version`` is the iw that printed it (None = unknown)."""
+    """Every BSS in `iw dev IF scan` output. ``version`` is the iw that printed it (None = unknown).
+
+    Never raises on bad text: a line or block that cannot be read becomes a warning and the rest is kept.
+    """
     result = IwScanResult(iw_version=version)
     match = re.search(r"iw version (\d+\.\d+(?:\.\d+)?)", text[:200])
     if match and version is None:
@@ -299,10 +375,10 @@ def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
     block: _Block | None = None
     levels = _Levels(0)
     section, sub = "", ""
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in _joined(text.lstrip("\ufeff").splitlines()):
         if not line.strip():
             continue
-        head = _BSS.match(line)
+        head = _BSS.match(line) or _BSS_ON.match(line)
         if head:
             block = _Block(head.group(1))
             blocks.append(block)
@@ -311,35 +387,103 @@ def parse_iw_scan(text: str, version: str | None = None) -> IwScanResult:
             continue
         if block is None:
             continue
-        if _PROMPT.match(line.strip()):
+        text_ = line.strip()
+        if _PROMPT.match(text_):
             block = None  # a shell prompt after the dump: the block has ended
             continue
-        level, text_ = levels.level(_indent(line)), line.strip()
+        level = levels.level(_indent(line))
         if level == 0:
-            result.warnings.append(f"line {number} outside any BSS block ignored: {text_[:60]}")
-            block = None
-            continue
+            # a dump pasted without its indentation: iw's first-level names start a field, the rest nests
+            if _TOP_NAMES.match(text_):
+                level, block.flat = 1, True
+            elif block.flat:
+                level = 2
+            else:  # not iw's: a wrapped line, a note, another command's output; the block goes on
+                result.warnings.append(f"line {number} outside any BSS block ignored: {text_[:60]}")
+                section, sub = "", ""
+                continue
         try:
             _line(block, level, text_, section, sub)
         except (ValueError, IndexError) as exc:
             result.warnings.append(f"{block.bssid}: line {number} unreadable ({exc}): {text_[:60]}")
             continue
         section, sub = block.state
+    _opaque_ids(blocks)
+    kept: dict[str, BssObservation] = {}
     for b in blocks:
-        try:
-            elements = b.elements(result.warnings)
-        except (ValueError, IndexError, TypeError) as exc:
-            result.warnings.append(f"{b.bssid}: capabilities unreadable ({exc}); kept with frequency and SSID only")
-            ssid, channel = b.fields.get("ssid"), b.fields.get("ds_channel")
-            elements = replace(Elements(), ssid=ssid if isinstance(ssid, str) else None,
-                               ds_channel=channel if isinstance(channel, int) else None)
-        result.observations.append(
-            BssObservation(bssid=b.bssid, elements=elements, freq_mhz=b.freq, source="iw", freq_basis="iw")
-        )
+        obs = _observation(b, result.warnings)
+        old = kept.get(obs.bssid)
+        if old is not None:  # two dumps pasted one after the other: keep the fuller block of the same BSSID
+            result.warnings.append(f"{obs.bssid}: printed more than once; the block with more elements is kept")
+            if _weight(old) >= _weight(obs):
+                continue
+        kept[obs.bssid] = obs
+    result.observations = list(kept.values())
     if not blocks and text.strip():
         result.warnings.append("no 'BSS xx:xx:xx:xx:xx:xx' block found: not `iw dev IF scan` output")
     _version_warnings(result)
     return result
+
+
+_HEX_ONLY = re.compile(r"^\s*(?:[0-9a-fA-F]{2}\s+)*[0-9a-fA-F]{2}\s*$")
+_HEX_CARRIER = re.compile(r"^\s*(?:Unknown IE \(|Unknown Extension ID \(|Vendor specific: OUI|MS/WiFi |WiFi OUI |WFA )"
+                          r"|\bdata:(?:\s+[0-9a-fA-F]{2})*\s*$")
+
+
+def _joined(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(line number, line) with hex dumps that a terminal or mail client wrapped put back on one line: a line of
+    bare hex pairs, no deeper than the "Unknown IE (..):" / "Vendor specific: ..." line it continues."""
+    pending: tuple[int, str] | None = None
+    for number, line in enumerate(lines, 1):
+        if pending and _HEX_ONLY.match(line) and _indent(line) <= _indent(pending[1]):
+            pending = (pending[0], pending[1].rstrip() + " " + line.strip())
+            continue
+        if pending:
+            yield pending
+            pending = None
+        if _HEX_CARRIER.search(line):
+            pending = (number, line)
+        else:
+            yield number, line
+    if pending:
+        yield pending
+
+
+def _weight(obs: BssObservation) -> tuple[int, int]:
+    """How much a block says: its elements (decoded capabilities count extra), then whether it gave a frequency."""
+    e = obs.elements
+    decoded = sum(cap is not None for cap in (e.ht, e.vht, e.he, e.eht))
+    return len(e.element_ids) + decoded, int(obs.freq_mhz is not None)
+
+
+def _opaque_ids(blocks: list[_Block]) -> None:
+    """Anonymised BSSIDs that repeat ("XX:XX:XX:XX:XX:XX" for every AP) get "#2", "#3" so no two APs merge."""
+    seen: dict[str, int] = {}
+    for b in blocks:
+        if re.fullmatch(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}", b.bssid):
+            continue
+        seen[b.bssid] = seen.get(b.bssid, 0) + 1
+        if seen[b.bssid] > 1:
+            b.bssid = f"{b.bssid}#{seen[b.bssid]}"
+
+
+def _observation(b: _Block, warnings: list[str]) -> BssObservation:
+    try:
+        elements = b.elements(warnings)
+    except (ValueError, IndexError, TypeError) as exc:
+        warnings.append(f"{b.bssid}: capabilities unreadable ({exc}); kept with frequency and SSID only")
+        ssid, channel = b.fields.get("ssid"), b.fields.get("ds_channel")
+        elements = replace(Elements(), ssid=ssid if isinstance(ssid, str) else None,
+                           ds_channel=channel if isinstance(channel, int) else None)
+    freq = b.freq
+    if freq is None and elements.ds_channel is None and elements.ht_oper and elements.ht_oper.primary_channel:
+        channel = elements.ht_oper.primary_channel  # no "freq:" and no DS Parameter Set (common on 5 GHz)
+        freq = freq_of_channel(channel, "2.4" if channel <= 14 else "5")
+        if freq is not None:
+            warnings.append(f"{b.bssid}: no 'freq:' line; {freq} MHz from HT operation primary channel {channel}")
+    elif freq is None and elements.ds_channel is None:
+        warnings.append(f"{b.bssid}: no 'freq:' line and no channel: band unknown")
+    return BssObservation(bssid=b.bssid, elements=elements, freq_mhz=freq, source="iw", freq_basis="iw")
 
 
 def _line(block: _Block, level: int, text_: str, section: str, sub: str) -> None:
