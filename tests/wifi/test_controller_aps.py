@@ -15,7 +15,7 @@ from agent.model import Device, Radio, Role
 from probes.discovery import device_from_snmp
 from probes.snmp.data import SnmpData, oid
 from probes.snmp.snmprec import load
-from probes.wifi.snmp_radios import load_tables, parse_index, radios_from_snmp
+from probes.wifi.snmp_radios import load_tables, parse_index, radios_from_snmp, wifi_facts
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "snmp"
 CONTROLLER = "192.0.2.10"
@@ -78,9 +78,11 @@ def test_fortigate_profile_facts_win_over_the_catalog() -> None:
 def test_fortigate_ap_whose_profile_has_no_radio_rows_falls_back_to_its_model() -> None:
     hall = aps("fortigate_wtp")["70:4c:a5:11:22:03"]
     assert hall.model == "FAP-221E" and hall.radios
-    assert all(r.provenance == "inferred" for r in hall.radios)  # the FortiAP E family naming rule
+    expected = wifi_facts([], "FAP-221E", "Fortinet")  # what the catalog (row or family rule) says of the model
+    assert expected is not None and expected.provenance in ("catalog", "inferred")
+    assert all(r.provenance == expected.provenance for r in hall.radios)
     assert hall.wifi is not None
-    assert (hall.wifi.standard, hall.wifi.wave2, hall.wifi.provenance) == ("ac", True, "inferred")
+    assert (hall.wifi.standard, hall.wifi.wave2, hall.wifi.provenance) == ("ac", True, expected.provenance)
 
 
 def test_huawei_ac_joins_the_ap_type_radio_table() -> None:
@@ -97,8 +99,11 @@ def test_huawei_ac_joins_the_ap_type_radio_table() -> None:
     assert radios(wave2) == [("2.4", "n", None, None, "measured"), ("5", "ac", None, None, "measured")]
     assert wave2.wifi is not None
     assert (wave2.wifi.standard, wave2.wifi.wave2, wave2.wifi.provenance) == ("ac", True, "measured")
-    unknown_type = by_mac["00:e0:fc:11:22:03"]  # AP4050DN-E: no type rows -> the model's family rule
-    assert unknown_type.wifi is not None and unknown_type.wifi.provenance == "inferred"
+    unknown_type = by_mac["00:e0:fc:11:22:03"]  # AP4050DN-E: no type rows -> the model's catalog facts
+    expected = wifi_facts([], "AP4050DN-E", "Huawei")
+    assert expected is not None and expected.provenance in ("catalog", "inferred")
+    assert unknown_type.wifi is not None
+    assert (unknown_type.wifi.standard, unknown_type.wifi.provenance) == (expected.standard, expected.provenance)
 
 
 def test_rows_of_two_tables_with_other_bands_are_not_merged() -> None:
