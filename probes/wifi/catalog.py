@@ -76,6 +76,21 @@ def normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9+]", "", text.lower())
 
 
+# what may follow a model name as written without naming another model: a region/variant in brackets or a
+# hardware revision ("(EU)", " v3.0", " Ver 2", " hw2", " rev. B")
+_SUFFIX = re.compile(r"^\s*(?:\(|(?:v|ver|version|hw|rev)\.?\s*\d)", re.IGNORECASE)
+
+
+def _normalised_with_positions(text: str) -> tuple[str, list[int]]:
+    """``normalise(text)`` and, for each of its characters, the index it came from in ``text``."""
+    chars, positions = [], []
+    for i, ch in enumerate(text.lower()):
+        if re.match(r"[a-z0-9+]", ch):
+            chars.append(ch)
+            positions.append(i)
+    return "".join(chars), positions
+
+
 def parse_revision(text: str | None) -> int | None:
     """Hardware revision from strings like "EAP225(EU) v3.0", "hw 2", "Ver 4"."""
     if not text:
@@ -208,7 +223,7 @@ def lookup(
     """Catalog rows for a reported model (None when no row names it, or only rows of another vendor do)."""
     if not model or not model.strip():
         return None
-    key = normalise(model)
+    key, positions = _normalised_with_positions(model)
     rev = revision if isinstance(revision, int) else parse_revision(revision) or parse_revision(model)
     best_len, hits = 0, []
     for row in load(path):
@@ -218,8 +233,10 @@ def lookup(
                 continue
             rest = key[len(norm) :]
             # a longer run right after the name means another model: EAP2250 is not EAP225, UAP-AC-IW is
-            # not UAP; a letter after a digit is a variant/region suffix (EAP225(EU), WAP371-A-K9)
-            if rest and (rest[0].isdigit() or (rest[0].isalpha() and norm[-1].isalpha())):
+            # not UAP; a letter after a digit is a variant/region suffix (EAP225(EU), WAP371-A-K9), and so is
+            # a bracket or a revision after the name as written ("EAP225-Wall v2", "EAP660 HD(EU) v1.0")
+            longer = rest and (rest[0].isdigit() or (rest[0].isalpha() and norm[-1].isalpha()))
+            if longer and not _SUFFIX.match(model[positions[len(norm) - 1] + 1 :]):
                 continue
             if len(norm) > best_len:
                 best_len, hits = len(norm), [row]

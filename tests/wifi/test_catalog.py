@@ -64,3 +64,16 @@ def test_no_false_matches():
     assert catalog.lookup("Archer C6 v3") is None  # only v2 is catalogued
     assert catalog.lookup("AP6", vendor="Ubiquiti") is None  # another vendor's model name
     assert catalog.lookup("") is None and catalog.lookup(None) is None
+
+
+def test_a_bracket_or_revision_after_a_letter_ending_name_is_a_suffix_not_another_model() -> None:
+    """"EAP225-Wall v2" is the EAP225-Wall (not the EAP225 v1-2 row); "UAP-AC-IW" is still not "UAP"."""
+    wall = catalog.lookup("EAP225-Wall v2", vendor="TP-Link")
+    assert wall is not None and wall.row is not None and wall.row.id == "tplink-eap225-wall"
+    outdoor = catalog.lookup("EAP225-Outdoor(EU) v3", vendor="TP-Link")
+    assert outdoor is not None and outdoor.row is not None and outdoor.row.id == "tplink-eap225-outdoor"
+    hd = catalog.lookup("EAP660 HD(EU) v1.0", vendor="TP-Link")
+    assert hd is not None and hd.row is not None and hd.row.id == "tplink-eap660-hd"
+    iw = catalog.lookup("UAP-AC-IW", vendor="Ubiquiti")
+    assert "ubnt-uap" not in {r.id for r in (iw.candidates if iw else ())}
+    assert catalog.lookup("UAP", vendor="Ubiquiti") is not None  # the UAP row exists: the line above means something
