@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +10,14 @@ import pytest
 from probes.classify import Classification, classify
 from probes.snmp.data import SnmpData
 from probes.snmp.snmprec import load
+from tests.labels import records as label_records
 
 LAB_RECORDINGS = Path(__file__).resolve().parents[2] / "lab" / "recordings"
 
 
 @pytest.fixture(scope="session")
 def labels(recordings_dir: Path) -> dict[str, dict[str, Any]]:
-    records = json.loads((recordings_dir / "labels.json").read_text(encoding="utf-8"))["records"]
-    return {r["community"]: r for r in records}
+    return {r["community"]: r for r in label_records(recordings_dir)}
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ Two checks per recording:
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from probes.discovery import device_from_snmp
 from probes.snmp import snmprec
 from probes.snmp.client import SnmpClient
 from probes.snmp.inspect import inspect_session
+from tests.labels import records as label_records
 
 ROLE_LABEL = {
     Role.ACCESS_POINT: "ap",
@@ -84,7 +84,7 @@ def _facts(d: Device) -> tuple:
 
 def test_every_recording_over_udp_matches_its_file_and_the_labels(snmpsim, recordings_dir: Path):
     host, port = snmpsim
-    labels = {r["community"]: r for r in json.loads((recordings_dir / "labels.json").read_text())["records"]}
+    labels = {r["community"]: r for r in label_records(recordings_dir)}
     names = sorted(labels)
     wire = inspect_all(host, port, names)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,12 +10,13 @@ from agent.model import Role
 from probes.snmp.data import SnmpData, oid
 from probes.snmp.snmprec import load
 from probes.wifi.snmp_radios import load_tables, radios_from_snmp
+from tests.labels import records as label_records
 
 LAB = Path(__file__).resolve().parents[2] / "lab" / "recordings"
 
 
 def labels(recordings_dir: Path) -> dict[str, dict]:
-    return {r["file"]: r for r in json.loads((recordings_dir / "labels.json").read_text())["records"]}
+    return {r["file"]: r for r in label_records(recordings_dir)}
 
 
 def test_every_table_has_a_source():
